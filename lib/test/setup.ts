@@ -1,0 +1,17 @@
+import { afterEach, beforeEach, vi } from "vitest";
+
+// A test fails on an unexpected console.error (STYLE.md 13). Tests that expect one spy on it themselves.
+let consoleErrors: unknown[][] = [];
+beforeEach(() => {
+  consoleErrors = [];
+  vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => {
+    consoleErrors.push(args);
+  });
+});
+afterEach(() => {
+  const seen = consoleErrors;
+  vi.restoreAllMocks();
+  if (seen.length > 0) {
+    throw new Error(`unexpected console.error: ${seen.map((a) => a.map(String).join(" ")).join("\n")}`);
+  }
+});
