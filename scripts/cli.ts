@@ -1,11 +1,17 @@
 // Shared entry for the command-line tools: one clear line on failure, exit code 1.
+import { z } from "zod";
 import { EnvError } from "@/lib/env";
 
 export async function runCli(main: () => Promise<void>): Promise<void> {
   try {
     await main();
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message =
+      error instanceof z.ZodError
+        ? error.issues.map((i) => `--${i.path.join(".")} ${i.message}`).join("; ")
+        : error instanceof Error
+          ? error.message
+          : String(error);
     console.error(error instanceof EnvError ? message : `Error: ${message}`);
     process.exitCode = 1;
   }

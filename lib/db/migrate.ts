@@ -35,7 +35,7 @@ export function migrationsDir(provider: Provider): string {
 }
 
 export function readMigrations(provider: Provider, dir = migrationsDir(provider)): Migration[] {
-  return readdirSync(dir, { withFileTypes: true })
+  return readdirSync(/*turbopackIgnore: true*/ dir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)
     .sort()
@@ -153,7 +153,7 @@ async function migratePostgres(url: string, migrations: Migration[]): Promise<Mi
 export async function migrateDatabase(databaseUrl: string, dir?: string): Promise<MigrateResult> {
   const provider = providerOf(databaseUrl);
   const folder = dir ?? migrationsDir(provider);
-  if (!existsSync(folder)) throw new Error(`No migrations folder at ${folder}`);
+  if (!existsSync(/*turbopackIgnore: true*/ folder)) throw new Error(`No migrations folder at ${folder}`);
   const migrations = readMigrations(provider, folder);
   return provider === "sqlite"
     ? migrateSqlite(sqlitePathOf(databaseUrl), migrations)

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { log } from "@/lib/log";
 import { UpstreamError, createRefusal } from "./errors";
 import type { PlacedOrder, ServiceKind, UpstreamOrder, UpstreamService, UpstreamStatus } from "./types";
-import { type XmlAnswer, decodeXmlText, isRecord, toList } from "./xml";
+import { type XmlAnswer, decodeXmlText, expectRoot, isRecord, toList } from "./xml";
 
 /*
  * Reshapes parsed XML answers into app types. zod checks each element; one-element-vs-list is
@@ -33,8 +33,6 @@ const orderEntrySchema = z.object({
   code: optionalText,
   requestedat: optionalText,
 });
-
-const SERVICE_ROOTS = new Set(["packages", "package", "result"]);
 
 const STATUS_WORDS: Record<string, UpstreamStatus> = {
   pending: "pending",
@@ -73,14 +71,8 @@ function sanitiseMustRead(raw: string | undefined): string {
 }
 
 function findPackages(answer: XmlAnswer, action: string): unknown[] {
+  expectRoot(answer, action, "Packages", "Package", "result");
   const rootName = answer.rootName.toLowerCase();
-  if (!SERVICE_ROOTS.has(rootName)) {
-    throw new UpstreamError({
-      kind: "unknown_outcome",
-      code: "unreadable",
-      message: `GSM Fusion ${action} answer has an unexpected root <${answer.rootName}>`,
-    });
-  }
   // A single service can arrive as the root itself.
   if (rootName === "package") return toList(answer.root);
   const root = answer.root;
@@ -111,7 +103,8 @@ export function parseServicesAnswer(answer: XmlAnswer, kind: ServiceKind, action
       kind,
     });
   }
-  if (skipped > 0) log.warn("gsmfusion: skipped malformed services", { action, skipped, kept: services.length });
+  if (skipped > 0)
+    log.warn("gsmfusion: skipped malformed services", { action, skipped, kept: services.length });
   return services;
 }
 
@@ -140,6 +133,7 @@ function splitImeiList(value: unknown): string[] {
  * have been placed and charged.
  */
 export function parsePlaceOrderAnswer(answer: XmlAnswer, imei: string): PlacedOrder {
+  expectRoot(answer, "placeorder", "result");
   const root = answer.root;
   if (!isRecord(root)) throw noOrderId("empty answer");
   const entries = toList(root.imeis).flatMap((e) => {
@@ -172,6 +166,7 @@ function throwRefusal(message: string): never {
 
 /** Reads a `getimeis` answer. Ids not asked for are dropped; entries that fail validation are skipped. */
 export function parseOrdersAnswer(answer: XmlAnswer, askedIds: ReadonlySet<string>): UpstreamOrder[] {
+  expectRoot(answer, "getimeis", "result");
   const root = answer.root;
   if (!isRecord(root)) return [];
   const orders: UpstreamOrder[] = [];

@@ -73,7 +73,9 @@ export function resolveEndpoint(baseUrl: string): string {
   if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
     // Seen live: over http every call answers "Invalid User!" (the https redirect drops the POST body),
     // and the key would travel in clear text.
-    throw new Error(`GSM Fusion base URL must use https:// (got http://${url.host}); only loopback may use http`);
+    throw new Error(
+      `GSM Fusion base URL must use https:// (got http://${url.host}); only loopback may use http`,
+    );
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     throw new Error(`GSM Fusion base URL must use https:// (got ${url.protocol}//${url.host})`);
@@ -103,7 +105,8 @@ export function isValidImei(imei: string): boolean {
 
 function positiveInt(value: number | undefined, fallback: number, name: string, min = 1): number {
   const v = value ?? fallback;
-  if (!Number.isInteger(v) || v < min) throw new Error(`GSM Fusion config: ${name} must be an integer >= ${min}`);
+  if (!Number.isInteger(v) || v < min)
+    throw new Error(`GSM Fusion config: ${name} must be an integer >= ${min}`);
   return v;
 }
 
@@ -207,7 +210,12 @@ export class GsmFusionClient {
         const backoff = this.retryBaseDelayMs * 2 ** attempt + Math.random() * this.retryBaseDelayMs;
         const delay = Math.max(backoff, err.retryAfterMs ?? 0);
         if (delay > this.maxRetryDelayMs) throw err;
-        log.info("gsmfusion: retrying read call", { action, attempt: attempt + 1, code: err.code, delayMs: Math.round(delay) });
+        log.info("gsmfusion: retrying read call", {
+          action,
+          attempt: attempt + 1,
+          code: err.code,
+          delayMs: Math.round(delay),
+        });
         await sleep(delay);
       }
     }
@@ -244,7 +252,11 @@ export class GsmFusionClient {
           // A refusal is the upstream working normally: it must not open the circuit.
           this.recordAnswer(started);
           this.breaker.recordSuccess(ticket);
-          log.info("gsmfusion: call refused", { action, code: err.code, upstreamMessage: err.upstreamMessage });
+          log.info("gsmfusion: call refused", {
+            action,
+            code: err.code,
+            upstreamMessage: err.upstreamMessage,
+          });
         } else {
           const opened = this.breaker.recordFailure(ticket);
           log.warn("gsmfusion: call failed", {

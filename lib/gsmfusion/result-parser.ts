@@ -115,7 +115,8 @@ const TEXT_ENTITIES: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot
 function decodeEntities(text: string): string {
   return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (match, name: string) => {
     if (name[0] === "#") {
-      const n = name[1] === "x" || name[1] === "X" ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+      const n =
+        name[1] === "x" || name[1] === "X" ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
       return Number.isInteger(n) && n > 0 && n <= 0x10ffff ? String.fromCodePoint(n) : match;
     }
     return TEXT_ENTITIES[name.toLowerCase()] ?? match;

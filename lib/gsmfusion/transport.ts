@@ -65,13 +65,16 @@ function classifyTransportError(err: unknown, action: string, phase: "request" |
     });
   }
   const isReset =
-    codes.some((c) => RESETS.has(c)) || messages.some((m) => m.includes("socket hang up") || m.includes("other side closed"));
+    codes.some((c) => RESETS.has(c)) ||
+    messages.some((m) => m.includes("socket hang up") || m.includes("other side closed"));
   // Anything unrecognised after fetch() started may have reached the upstream: unknown outcome.
   return new UpstreamError({
     kind: "unknown_outcome",
     code: isReset ? "reset" : phase === "body" ? "unreadable" : "reset",
     message: say(
-      isReset ? "connection dropped before a full answer" : `transport failed (${codes[0] ?? "no error code"})`,
+      isReset
+        ? "connection dropped before a full answer"
+        : `transport failed (${codes[0] ?? "no error code"})`,
     ),
     cause: err,
   });
@@ -122,7 +125,12 @@ function classifyHttpStatus(response: Response, action: string): UpstreamError {
     });
   }
   if (status === 408) {
-    return new UpstreamError({ kind: "unknown_outcome", code: "timeout", httpStatus: status, message: say("(timeout)") });
+    return new UpstreamError({
+      kind: "unknown_outcome",
+      code: "timeout",
+      httpStatus: status,
+      message: say("(timeout)"),
+    });
   }
   if (status >= 400 && status < 500) {
     // A 4xx comes from a proxy in front (the PHP site answers 200): the action was turned away.
@@ -166,7 +174,9 @@ export async function postForm(request: FormPost): Promise<FormAnswer> {
         cache: "no-store",
       });
     } catch (err) {
-      throw timedOut ? timeoutError(request.action, request.timeoutMs) : classifyTransportError(err, request.action, "request");
+      throw timedOut
+        ? timeoutError(request.action, request.timeoutMs)
+        : classifyTransportError(err, request.action, "request");
     }
     if (response.status < 200 || response.status >= 300) {
       await response.body?.cancel().catch(() => undefined);
@@ -175,7 +185,9 @@ export async function postForm(request: FormPost): Promise<FormAnswer> {
     try {
       return { body: await response.text(), httpStatus: response.status };
     } catch (err) {
-      throw timedOut ? timeoutError(request.action, request.timeoutMs) : classifyTransportError(err, request.action, "body");
+      throw timedOut
+        ? timeoutError(request.action, request.timeoutMs)
+        : classifyTransportError(err, request.action, "body");
     }
   } finally {
     clearTimeout(timer);

@@ -78,6 +78,8 @@ export function parseXmlAnswer(body: string, action: string): XmlAnswer {
   const first = entries[0];
   if (entries.length !== 1 || first === undefined) throw unreadable(action, "expected one root element");
   const [rootName, root] = first;
+  // A proxy's or challenge page's HTML can be well-formed enough to parse: it is still not an answer.
+  if (rootName.toLowerCase() === "html") throw unreadable(action, "an HTML page, not an XML answer");
   // The upstream's errors are the ROOT element. An earlier client looked only below the root and took
   // every error for an empty success ("0 services") for ten days.
   if (rootName.toLowerCase() === "error") throw createRefusal(textOf(root), action);
@@ -86,6 +88,14 @@ export function parseXmlAnswer(body: string, action: string): XmlAnswer {
     throw createRefusal(textOf(root.error), action);
   }
   return { rootName, root };
+}
+
+/** Throws unreadable unless the root element is one of `names` (compared case-insensitively). */
+export function expectRoot(answer: XmlAnswer, action: string, ...names: string[]): void {
+  const rootName = answer.rootName.toLowerCase();
+  if (!names.some((name) => name.toLowerCase() === rootName)) {
+    throw unreadable(action, `unexpected root <${answer.rootName}>`);
+  }
 }
 
 function textOf(value: unknown): string {
@@ -101,14 +111,17 @@ export function decodeXmlText(raw: string): string {
   return raw
     .split(/(<!\[CDATA\[[\s\S]*?\]\]>)/)
     .map((part) =>
-      part.startsWith("<![CDATA[") ? part.slice(9, -3) : part.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, decodeEntity),
+      part.startsWith("<![CDATA[")
+        ? part.slice(9, -3)
+        : part.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, decodeEntity),
     )
     .join("")
     .trim();
 }
 
 function decodeEntity(match: string, name: string): string {
-  if (name.startsWith("#x") || name.startsWith("#X")) return safeFromCodePoint(parseInt(name.slice(2), 16), match);
+  if (name.startsWith("#x") || name.startsWith("#X"))
+    return safeFromCodePoint(parseInt(name.slice(2), 16), match);
   if (name.startsWith("#")) return safeFromCodePoint(parseInt(name.slice(1), 10), match);
   return NAMED_ENTITIES[name.toLowerCase()] ?? match;
 }

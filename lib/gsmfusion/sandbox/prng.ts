@@ -50,6 +50,9 @@ export function sumDecimals(values: readonly string[]): string {
     const [whole = "0", fraction = ""] = value.split(".");
     micros += BigInt(whole) * 1_000_000n + BigInt((fraction + "000000").slice(0, 6));
   }
-  const fraction = (micros % 1_000_000n).toString().padStart(6, "0").replace(/0{1,4}$/, "");
+  const fraction = (micros % 1_000_000n)
+    .toString()
+    .padStart(6, "0")
+    .replace(/0{1,4}$/, "");
   return `${micros / 1_000_000n}.${fraction.padEnd(2, "0")}`;
 }

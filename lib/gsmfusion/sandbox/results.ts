@@ -13,11 +13,34 @@ const IPHONES = [
   "iPhone XR Red 64GB",
   "iPhone SE (2nd Gen) White 64GB",
 ];
-const SAMSUNGS = ["Galaxy S21 5G (SM-G991U)", "Galaxy S23 Ultra (SM-S918U)", "Galaxy A14 5G (SM-A146U)", "Galaxy Z Flip5 (SM-F731U)"];
-const CARRIERS = ["Unlocked", "AT&T USA", "T-Mobile USA", "Verizon USA", "Sprint USA", "Vodafone UK", "Softbank Japan"];
-const TETHER = ["Unlocked 10", "Unlocked 2", "AT&T Locked Policy 23", "T-Mobile Locked 2032", "Verizon Locked 2190"];
+const SAMSUNGS = [
+  "Galaxy S21 5G (SM-G991U)",
+  "Galaxy S23 Ultra (SM-S918U)",
+  "Galaxy A14 5G (SM-A146U)",
+  "Galaxy Z Flip5 (SM-F731U)",
+];
+const CARRIERS = [
+  "Unlocked",
+  "AT&T USA",
+  "T-Mobile USA",
+  "Verizon USA",
+  "Sprint USA",
+  "Vodafone UK",
+  "Softbank Japan",
+];
+const TETHER = [
+  "Unlocked 10",
+  "Unlocked 2",
+  "AT&T Locked Policy 23",
+  "T-Mobile Locked 2032",
+  "Verizon Locked 2190",
+];
 const SOLD_BY = ["Apple Store USA", "Best Buy", "AT&T Retail", "T-Mobile USA", "Amazon US"];
-const REJECTIONS = ["No data found for this IMEI", "Not supported for this model", "Wrong service: device not supported"];
+const REJECTIONS = [
+  "No data found for this IMEI",
+  "Not supported for this model",
+  "Wrong service: device not supported",
+];
 
 function appleCheck(imei: string, draw: () => number): string {
   const carrier = pick(CARRIERS, draw());
@@ -96,7 +119,12 @@ function date(draw: () => number): string {
 }
 
 /** Decides an order's outcome. Luhn-invalid IMEIs are always rejected `Invalid_IMEI`, as live. */
-export function decideOutcome(seed: number, serviceId: string, style: ResultStyle, imei: string): SandboxOutcome {
+export function decideOutcome(
+  seed: number,
+  serviceId: string,
+  style: ResultStyle,
+  imei: string,
+): SandboxOutcome {
   if (!isLuhnValid(imei)) return { status: "rejected", code: "Invalid_IMEI" };
   const draw = createPrng(hashString(`${seed}:${serviceId}:${imei}`));
   if (draw() < 0.05) return { status: "rejected", code: pick(REJECTIONS, draw()) };

@@ -10,7 +10,10 @@ const nonNegative = z.number().min(0);
 export const sandboxFaultsSchema = z
   .object({
     seed: z.number().int().optional(),
-    latencyMs: z.object({ placeorder: nonNegative.optional(), read: nonNegative.optional() }).strict().optional(),
+    latencyMs: z
+      .object({ placeorder: nonNegative.optional(), read: nonNegative.optional() })
+      .strict()
+      .optional(),
     jitterMs: nonNegative.optional(),
     rate429: probability.optional(),
     retryAfterSeconds: z.number().int().min(0).optional(),
@@ -155,7 +158,8 @@ export class SandboxState {
   /** Pending → In Process → Completed/Rejected as time passes. */
   statusOf(order: SandboxOrder, now = Date.now()): SandboxOrderStatus {
     const age = now - order.placedAtMs;
-    if (age >= this.timing.finalAfterMs) return order.outcome.status === "completed" ? "Completed" : "Rejected";
+    if (age >= this.timing.finalAfterMs)
+      return order.outcome.status === "completed" ? "Completed" : "Rejected";
     if (age >= this.timing.inProcessAfterMs) return "In Process";
     return "Pending";
   }

@@ -1,0 +1,53 @@
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { listAuditEvents } from "@/lib/admin/audit";
+import { requireUser } from "@/lib/auth/current";
+import { getDb } from "@/lib/db";
+
+export const metadata = { title: "Admin" };
+
+export default async function AdminPage() {
+  const user = await requireUser();
+  if (user.role !== "admin") {
+    return (
+      <EmptyState title="403 — admins only">
+        This page shows spend and the audit trail. Ask an admin if you need access.
+      </EmptyState>
+    );
+  }
+  const events = await listAuditEvents(await getDb(), { limit: 50 });
+  return (
+    <>
+      <PageHeader title="Admin" description="Users, tokens and the audit trail." />
+      <h2 className="mb-2 text-sm font-semibold text-slate-700">Recent audit events</h2>
+      {events.length === 0 ? (
+        <EmptyState title="No audit events">Sign-ins, confirmations, cancellations and exports are recorded here.</EmptyState>
+      ) : (
+        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+          <table className="min-w-full text-sm">
+            <thead className="bg-slate-50 text-left text-xs text-slate-500 uppercase">
+              <tr>
+                <th className="px-3 py-2">When (UTC)</th>
+                <th className="px-3 py-2">Who</th>
+                <th className="px-3 py-2">Action</th>
+                <th className="px-3 py-2">Target</th>
+                <th className="px-3 py-2">IP</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {events.map((e) => (
+                <tr key={e.id}>
+                  <td className="px-3 py-2 whitespace-nowrap text-slate-600">{e.createdAt.toISOString().replace("T", " ").slice(0, 19)}</td>
+                  <td className="px-3 py-2">{e.actor?.email ?? "—"}</td>
+                  <td className="px-3 py-2 font-mono text-xs">{e.action}</td>
+                  <td className="px-3 py-2 text-slate-600">{e.targetType ? `${e.targetType} ${e.targetId ?? ""}` : "—"}</td>
+                  <td className="px-3 py-2 text-slate-500">{e.ip ?? "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}

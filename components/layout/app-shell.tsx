@@ -1,0 +1,39 @@
+import type { ReactNode } from "react";
+import type { AppUser } from "@/lib/auth/users";
+import { NavLinks, type NavItem } from "./nav-links";
+import { SignOutButton } from "./sign-out-button";
+
+export function AppShell({ user, isSandbox, children }: { user: AppUser; isSandbox: boolean; children: ReactNode }) {
+  const items: NavItem[] = [
+    { href: "/", label: "Dashboard" },
+    { href: "/batches/new", label: "New batch" },
+    { href: "/orders", label: "Orders" },
+    { href: "/services", label: "Services" },
+    { href: "/statistics", label: "Statistics" },
+    ...(user.role === "admin" ? [{ href: "/admin", label: "Admin" }] : []),
+  ];
+  return (
+    <div className="min-h-screen">
+      {isSandbox ? (
+        <div role="status" className="bg-amber-400 px-4 py-1 text-center text-xs font-semibold tracking-wide text-amber-950">
+          SANDBOX — orders go to the built-in GSM Fusion simulator. Nothing is charged.
+        </div>
+      ) : null}
+      <header className="border-b border-slate-200 bg-white">
+        <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-3 px-4 py-3">
+          <div className="flex flex-wrap items-center gap-6">
+            <span className="text-lg font-semibold tracking-tight text-indigo-700">IMEI Desk</span>
+            <NavLinks items={items} />
+          </div>
+          <div className="flex items-center gap-3 text-sm">
+            <span className="text-slate-600" data-testid="signed-in-user">
+              {user.email} <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">{user.role}</span>
+            </span>
+            <SignOutButton />
+          </div>
+        </div>
+      </header>
+      <main className="mx-auto max-w-6xl px-4 py-8">{children}</main>
+    </div>
+  );
+}

@@ -1,0 +1,95 @@
+/** Users: creation, lookup and the credential check behind the login page (rate-limited and audited). */
+import { z } from "zod";
+import { recordAudit } from "@/lib/admin/audit";
+import type { Db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { burnPasswordCheck, hashPassword, verifyPassword } from "./password";
+
+export const ROLES = ["admin", "operator"] as const;
+export type Role = (typeof ROLES)[number];
+
+export type AppUser = { id: string; email: string; name: string; role: Role };
+
+export const emailSchema = z.email("must be an email address").transform((e) => e.trim().toLowerCase());
+export const passwordSchema = z.string().min(8, "must be at least 8 characters").max(200);
+export const roleSchema = z.enum(ROLES, { message: "must be admin or operator" });
+
+export const createUserSchema = z.object({
+  email: emailSchema,
+  password: passwordSchema,
+  role: roleSchema,
+  name: z.string().trim().min(1).max(100).optional(),
+});
+
+function toAppUser(row: { id: string; email: string; name: string; role: string }): AppUser {
+  return { id: row.id, email: row.email, name: row.name, role: roleSchema.parse(row.role) };
+}
+
+export async function createUser(db: Db, input: z.input<typeof createUserSchema>): Promise<AppUser> {
+  const data = createUserSchema.parse(input);
+  const existing = await db.prisma.user.findUnique({ where: { email: data.email } });
+  if (existing) throw new AppError("conflict", `A user with email ${data.email} already exists`);
+  const passwordHash = await hashPassword(data.password);
+  const row = await db.write((prisma) =>
+    prisma.user.create({
+      data: { email: data.email, name: data.name ?? data.email.split("@")[0]!, passwordHash, role: data.role },
+    }),
+  );
+  return toAppUser(row);
+}
+
+export async function getUserById(db: Db, id: string): Promise<AppUser | null> {
+  const row = await db.prisma.user.findUnique({ where: { id } });
+  return row && !row.disabled ? toAppUser(row) : null;
+}
+
+export async function getUserByEmail(db: Db, email: string): Promise<AppUser | null> {
+  const row = await db.prisma.user.findUnique({ where: { email: email.trim().toLowerCase() } });
+  return row && !row.disabled ? toAppUser(row) : null;
+}
+
+export async function countUsers(db: Db): Promise<number> {
+  return db.prisma.user.count();
+}
+
+// Failed logins allowed in the window, per account and per client address.
+export const LOGIN_LIMITS = { windowMs: 15 * 60_000, perAccount: 5, perIp: 20 } as const;
+
+async function recentFailures(db: Db, key: string, since: Date): Promise<number> {
+  return db.prisma.loginAttempt.count({ where: { key, createdAt: { gte: since } } });
+}
+
+export type LoginResult = { ok: true; user: AppUser } | { ok: false; reason: "invalid" | "rate_limited"; message: string };
+
+/**
+ * Checks an email and password. Failures are counted per account and per IP, and once either limit is
+ * reached even a correct password is refused until the window passes. Every failure is audited.
+ */
+export async function verifyCredentials(db: Db, email: string, password: string, ip: string | null): Promise<LoginResult> {
+  const normalized = email.trim().toLowerCase();
+  const since = new Date(Date.now() - LOGIN_LIMITS.windowMs);
+  const accountKey = `email:${normalized}`;
+  const ipKey = ip ? `ip:${ip}` : null;
+  const [byAccount, byIp] = await Promise.all([
+    recentFailures(db, accountKey, since),
+    ipKey ? recentFailures(db, ipKey, since) : Promise.resolve(0),
+  ]);
+  if (byAccount >= LOGIN_LIMITS.perAccount || byIp >= LOGIN_LIMITS.perIp) {
+    await recordAudit(db, { action: "login.rate_limited", details: { email: normalized }, ip });
+    const minutes = Math.round(LOGIN_LIMITS.windowMs / 60_000);
+    return { ok: false, reason: "rate_limited", message: `Too many failed sign-ins. Try again in ${minutes} minutes.` };
+  }
+
+  const row = await db.prisma.user.findUnique({ where: { email: normalized } });
+  const valid = row && !row.disabled ? await verifyPassword(password, row.passwordHash) : (await burnPasswordCheck(password), false);
+  if (!valid || !row) {
+    await db.write(async (prisma) => {
+      await prisma.loginAttempt.create({ data: { key: accountKey } });
+      if (ipKey) await prisma.loginAttempt.create({ data: { key: ipKey } });
+    });
+    await recordAudit(db, { actorId: row?.id ?? null, action: "login.failed", details: { email: normalized }, ip });
+    return { ok: false, reason: "invalid", message: "Wrong email or password." };
+  }
+  await recordAudit(db, { actorId: row.id, action: "login.succeeded", ip });
+  return { ok: true, user: toAppUser(row) };
+}

@@ -1,0 +1,65 @@
+/**
+ * The one error model (STYLE.md 5): every API error is `{ error: { code, message, details? } }`, and
+ * each code has one HTTP status.
+ */
+import { z } from "zod";
+
+export const ERROR_STATUS = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  validation_failed: 422,
+  rate_limited: 429,
+  spend_limit: 402,
+  upstream_unavailable: 503,
+  internal: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export type ErrorBody = { error: { code: ErrorCode; message: string; details?: unknown } };
+
+/** An error meant for the caller: its message is safe to show. */
+export class AppError extends Error {
+  override name = "AppError";
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+
+  toBody(): ErrorBody {
+    return { error: { code: this.code, message: this.message, ...(this.details === undefined ? {} : { details: this.details }) } };
+  }
+}
+
+export const notFound = (what: string) => new AppError("not_found", `${what} not found`);
+
+export type FieldIssue = { field: string; message: string; line?: number };
+
+/** A zod failure as a 422 that names each field (and line, for list inputs). */
+export function fromZodError(error: z.ZodError, lineOffset = 1): AppError {
+  const issues: FieldIssue[] = error.issues.map((issue) => {
+    const field = issue.path.map(String).join(".") || "body";
+    const index = issue.path.find((p) => typeof p === "number");
+    return { field, message: issue.message, ...(typeof index === "number" ? { line: index + lineOffset } : {}) };
+  });
+  const first = issues[0];
+  const message = first
+    ? `${first.field}${first.line ? ` (line ${first.line})` : ""}: ${first.message}`
+    : "The request is invalid";
+  return new AppError("validation_failed", message, { issues });
+}
+
+export function errorResponse(error: AppError): Response {
+  return Response.json(error.toBody(), { status: error.status });
+}
