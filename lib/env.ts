@@ -123,10 +123,21 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   };
 }
 
+/**
+ * next-auth reads its own variables. Self-hosted behind any host name, it should take the origin from
+ * the request unless NEXTAUTH_URL pins one.
+ */
+function configureLibraries(): void {
+  if (!process.env.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST ??= "true";
+}
+
 let cached: Env | undefined;
 
 /** The process's configuration, parsed once. */
 export function getEnv(): Env {
-  cached ??= parseEnv();
+  if (!cached) {
+    cached = parseEnv();
+    configureLibraries();
+  }
   return cached;
 }
