@@ -5,7 +5,7 @@ const config = [
   ...nextCoreWebVitals,
   ...nextTypescript,
   {
-    ignores: [".next/**", "lib/generated/**", "prisma/generated/**", "data/**", "test-results/**", "playwright-report/**", "next-env.d.ts"],
+    ignores: [".next*/**", "lib/generated/**", "prisma/generated/**", "data/**", "test-results/**", "playwright-report/**", "next-env.d.ts"],
   },
   {
     rules: {
@@ -17,7 +17,7 @@ const config = [
     },
   },
   {
-    files: ["lib/env.ts", "scripts/**", "e2e/**", "playwright.config.ts", "vitest.config.mts", "**/*.test.ts", "lib/test/**"],
+    files: ["lib/env.ts", "next.config.mjs", "scripts/**", "e2e/**", "playwright.config.ts", "vitest.config.mts", "**/*.test.ts", "lib/test/**"],
     rules: { "no-restricted-syntax": "off" },
   },
 ];

@@ -4,6 +4,8 @@ const nextConfig = {
   // Native and server-only packages stay out of the bundle; Node loads them at run time.
   serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "pg", "@prisma/adapter-pg"],
   poweredByHeader: false,
+  // Separate build folders let several builds (parallel browser-test runs, say) share one checkout.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
 };
 
 export default nextConfig;

@@ -8,5 +8,5 @@ setup("sign in as the seeded admin", async ({ page }) => {
   await page.getByLabel("Password").fill(E2E_ADMIN.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
-  await page.context().storageState({ path: "e2e/.auth/admin.json" });
+  await page.context().storageState({ path: `e2e/.auth/admin-${process.env.E2E_PORT ?? 3100}.json` });
 });

@@ -7,7 +7,7 @@ import { E2E_ADMIN } from "../e2e/credentials";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 const sandboxPort = port + 10;
-const dbFile = path.resolve("test-results/e2e/e2e.db");
+const dbFile = path.resolve(`test-results/e2e-${port}.db`);
 mkdirSync(path.dirname(dbFile), { recursive: true });
 for (const suffix of ["", "-wal", "-shm"]) rmSync(dbFile + suffix, { force: true });
 
