@@ -17,7 +17,7 @@ const config = [
     },
   },
   {
-    files: ["lib/env.ts", "next.config.mjs", "scripts/**", "e2e/**", "playwright.config.ts", "vitest.config.mts", "**/*.test.ts", "lib/test/**"],
+    files: ["lib/env.ts", "next.config.mjs", "instrumentation.ts", "scripts/**", "e2e/**", "playwright.config.ts", "vitest.config.mts", "**/*.test.ts", "lib/test/**"],
     rules: { "no-restricted-syntax": "off" },
   },
 ];

@@ -7,7 +7,7 @@ import { authenticateRequest } from "@/lib/auth/session";
 import type { AppUser, Role } from "@/lib/auth/users";
 import { getDb, type Db } from "@/lib/db";
 import { AppError, errorResponse, fromZodError } from "@/lib/errors";
-import { isUpstreamError } from "@/lib/gsmfusion/errors";
+import { isInvalidUpstreamInputError, isUpstreamError } from "@/lib/gsmfusion/errors";
 import { log } from "@/lib/log";
 
 export type HandlerContext<P> = { req: Request; user: AppUser; db: Db; params: P };
@@ -17,8 +17,15 @@ type RouteContext<P> = { params: Promise<P> };
 export function toErrorResponse(error: unknown, req?: Request): Response {
   if (error instanceof AppError) return errorResponse(error);
   if (error instanceof z.ZodError) return errorResponse(fromZodError(error));
+  if (isInvalidUpstreamInputError(error))
+    return errorResponse(new AppError("validation_failed", error.message));
   if (isUpstreamError(error)) {
-    return errorResponse(new AppError("upstream_unavailable", `The GSM Fusion site did not answer usefully (${error.code}). Try again shortly.`));
+    return errorResponse(
+      new AppError(
+        "upstream_unavailable",
+        `The GSM Fusion site did not answer usefully (${error.code}). Try again shortly.`,
+      ),
+    );
   }
   log.error("unhandled error in route handler", { error, path: req ? new URL(req.url).pathname : undefined });
   return errorResponse(new AppError("internal", "Something went wrong on our side. It has been logged."));
@@ -44,11 +51,16 @@ export function withAuth<P = Record<string, never>>(
   };
 }
 
-/** Parses a JSON body with a schema; a body that is not JSON is a 400, a wrong shape a 422. */
-export async function parseJson<S extends z.ZodType>(req: Request, schema: S): Promise<z.infer<S>> {
+/**
+ * Parses a JSON body with a schema; a body that is not JSON is a 400, a wrong shape a 422. With
+ * `emptyAs`, an empty body stands for that value (for actions whose options are all optional).
+ */
+export async function parseJson<S extends z.ZodType>(req: Request, schema: S, options: { emptyAs?: unknown } = {}): Promise<z.infer<S>> {
+  const text = await req.text();
+  if (!text.trim() && "emptyAs" in options) return schema.parse(options.emptyAs);
   let body: unknown;
   try {
-    body = await req.json();
+    body = JSON.parse(text);
   } catch {
     throw new AppError("bad_request", "The request body must be JSON.");
   }

@@ -2,6 +2,7 @@ import type { ReactNode } from "react";
 import { AppShell } from "@/components/layout/app-shell";
 import { requireUser } from "@/lib/auth/current";
 import { getEnv } from "@/lib/env";
+import { Providers } from "./providers";
 
 export const dynamic = "force-dynamic";
 
@@ -9,7 +10,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
   const user = await requireUser();
   return (
     <AppShell user={user} isSandbox={getEnv().upstream.isSandbox}>
-      {children}
+      <Providers>{children}</Providers>
     </AppShell>
   );
 }

@@ -10,7 +10,7 @@ export type Role = (typeof ROLES)[number];
 
 export type AppUser = { id: string; email: string; name: string; role: Role };
 
-export const emailSchema = z.email("must be an email address").transform((e) => e.trim().toLowerCase());
+export const emailSchema = z.string().trim().toLowerCase().pipe(z.email("must be an email address"));
 export const passwordSchema = z.string().min(8, "must be at least 8 characters").max(200);
 export const roleSchema = z.enum(ROLES, { message: "must be admin or operator" });
 

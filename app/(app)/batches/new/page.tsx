@@ -1,4 +1,4 @@
-import { EmptyState } from "@/components/ui/empty-state";
+import { NewBatchForm } from "@/components/batches/new-batch-form";
 import { PageHeader } from "@/components/ui/page-header";
 
 export const metadata = { title: "New batch" };
@@ -6,8 +6,11 @@ export const metadata = { title: "New batch" };
 export default function NewBatchPage() {
   return (
     <>
-      <PageHeader title="New batch" description="Upload a CSV or paste IMEIs" />
-      <EmptyState title="Nothing here yet">Batch creation arrives with the order engine. You will pick a service, drop a CSV of up to 20,000 IMEIs and see the count and cost before anything is placed.</EmptyState>
+      <PageHeader
+        title="New batch"
+        description="Pick a service, add up to 20,000 IMEIs, check the count and the cost, then confirm. Nothing is placed before you confirm."
+      />
+      <NewBatchForm />
     </>
   );
 }

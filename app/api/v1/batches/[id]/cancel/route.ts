@@ -1,0 +1,9 @@
+// POST /api/v1/batches/{id}/cancel — cancel the orders not yet being placed
+import { withAuth } from "@/lib/api";
+import { cancelBatch } from "@/lib/batches/drafts";
+import { getBatchProgress } from "@/lib/batches/progress";
+
+export const POST = withAuth<{ id: string }>(async ({ user, db, params }) => {
+  await cancelBatch(db, user, params.id);
+  return Response.json(await getBatchProgress(db, params.id));
+});

@@ -1,0 +1,275 @@
+/**
+ * Drafts, confirmation and cancellation: the consent step. A draft is priced and checked but places
+ * nothing; `confirmBatch` is the only way orders enter the queue, and it checks spending limits first.
+ */
+import { z } from "zod";
+import { recordAuditIn } from "@/lib/admin/audit";
+import type { AppUser } from "@/lib/auth/users";
+import { extractImeiLines, MAX_LINES, type ImeiLine } from "@/lib/csv";
+import type { Db, TxClient } from "@/lib/db";
+import { AppError, notFound } from "@/lib/errors";
+import { checkImei } from "@/lib/imei";
+import { toDecimalString, type Micros } from "@/lib/money";
+import { ORDERED_STATES } from "@/lib/orders/states";
+
+export const createDraftSchema = z
+  .object({
+    serviceId: z.string().trim().min(1, "pick a service"),
+    imeis: z.array(z.string().max(100)).max(MAX_LINES, `at most ${MAX_LINES} IMEIs per batch`).optional(),
+    csv: z.string().max(5_000_000, "the file is larger than 5 MB").optional(),
+    name: z.string().trim().max(200).optional(),
+  })
+  .refine((v) => (v.imeis ? 1 : 0) + (v.csv !== undefined ? 1 : 0) === 1, { message: "send either imeis or csv", path: ["imeis"] });
+
+export type CreateDraftInput = z.input<typeof createDraftSchema>;
+
+export type InvalidLine = { line: number; value: string; reason: string };
+export type AlreadyOrdered = { imei: string; orderId: string; state: string; line: number };
+
+export type DraftSummary = {
+  id: string;
+  status: "draft";
+  service: { id: string; title: string };
+  sourceName: string;
+  total: number;
+  toSubmit: number;
+  invalid: InvalidLine[];
+  duplicatesInBatch: number;
+  alreadyOrdered: AlreadyOrdered[];
+  unitPrice: string;
+  estimatedCost: string;
+  estimatedCostWithRepeats: string;
+};
+
+const STORED_LIST_CAP = 1_000;
+const LOOKUP_CHUNK = 500;
+
+function sourceLines(input: z.infer<typeof createDraftSchema>): { lines: ImeiLine[]; problems: InvalidLine[] } {
+  if (input.imeis) return { lines: input.imeis.map((value, i) => ({ line: i + 1, value })), problems: [] };
+  const extracted = extractImeiLines(input.csv ?? "");
+  if (extracted.lines.length === 0 && extracted.problems.length > 0) {
+    const first = extracted.problems[0]!;
+    throw new AppError("validation_failed", `csv (line ${first.line}): ${first.message}`, {
+      issues: extracted.problems.map((p) => ({ field: "csv", line: p.line, message: p.message })),
+    });
+  }
+  return { lines: extracted.lines, problems: extracted.problems.map((p) => ({ line: p.line, value: "", reason: p.message })) };
+}
+
+/** IMEIs of this service that are already ordered (by anyone), with their newest order. */
+async function findAlreadyOrdered(db: Db | TxClient, serviceId: string, imeis: string[], excludeBatchId?: string) {
+  const prisma = "prisma" in db ? db.prisma : db;
+  const found = new Map<string, { id: string; state: string }>();
+  for (let i = 0; i < imeis.length; i += LOOKUP_CHUNK) {
+    const rows = await prisma.order.findMany({
+      where: {
+        serviceId,
+        imei: { in: imeis.slice(i, i + LOOKUP_CHUNK) },
+        state: { in: [...ORDERED_STATES] },
+        ...(excludeBatchId ? { batchId: { not: excludeBatchId } } : {}),
+      },
+      select: { id: true, imei: true, state: true },
+      orderBy: { createdAt: "asc" },
+    });
+    for (const row of rows) found.set(row.imei, { id: row.id, state: row.state });
+  }
+  return found;
+}
+
+/**
+ * Validates and prices a batch without placing anything. Every bad line is reported with its line number;
+ * a draft with nothing to place is refused and nothing is written.
+ */
+export async function createDraft(db: Db, user: AppUser, raw: CreateDraftInput): Promise<DraftSummary> {
+  const input = createDraftSchema.parse(raw);
+  const service = await db.prisma.service.findUnique({ where: { id: input.serviceId } });
+  if (!service || !service.active) {
+    throw new AppError("validation_failed", `serviceId: unknown service ${input.serviceId}`, {
+      issues: [{ field: "serviceId", message: "unknown or retired service" }],
+    });
+  }
+  const { lines, problems } = sourceLines(input);
+  if (lines.length > MAX_LINES) throw new AppError("payload_too_large", `A batch holds at most ${MAX_LINES} IMEIs; this one has ${lines.length}.`);
+
+  const invalid: InvalidLine[] = [...problems];
+  const firstLineOf = new Map<string, number>();
+  let duplicatesInBatch = 0;
+  for (const { line, value } of lines) {
+    const check = checkImei(value);
+    if (!check.ok) invalid.push({ line, value, reason: check.reason });
+    else if (firstLineOf.has(check.imei)) duplicatesInBatch += 1;
+    else firstLineOf.set(check.imei, line);
+  }
+  invalid.sort((a, b) => a.line - b.line);
+  if (firstLineOf.size === 0) {
+    const first = invalid[0];
+    throw new AppError(
+      "validation_failed",
+      first ? `No valid IMEI to place. Line ${first.line}: ${first.reason}` : "No IMEIs found: the input is empty.",
+      { issues: invalid.slice(0, STORED_LIST_CAP).map((i) => ({ field: input.csv !== undefined ? "csv" : "imeis", line: i.line, message: i.reason })) },
+    );
+  }
+
+  const imeis = [...firstLineOf.keys()];
+  const repeats = await findAlreadyOrdered(db, service.id, imeis);
+  const alreadyOrdered: AlreadyOrdered[] = [...repeats].map(([imei, o]) => ({ imei, orderId: o.id, state: o.state, line: firstLineOf.get(imei)! }));
+  alreadyOrdered.sort((a, b) => a.line - b.line);
+  const unit = service.priceMicros;
+  const estimated = unit * BigInt(imeis.length - repeats.size);
+  const withRepeats = unit * BigInt(imeis.length);
+  const sourceName = input.name || (input.csv !== undefined ? "uploaded CSV" : "pasted");
+
+  const batch = await db.transaction(async (tx) => {
+    const created = await tx.batch.create({
+      data: {
+        ownerId: user.id,
+        serviceId: service.id,
+        sourceName,
+        state: "draft",
+        totalLines: lines.length + problems.length,
+        toSubmit: imeis.length,
+        invalidCount: invalid.length,
+        duplicatesInBatch,
+        alreadyOrderedCount: repeats.size,
+        unitPriceMicros: unit,
+        estimatedCostMicros: estimated,
+        invalidLines: JSON.stringify(invalid.slice(0, STORED_LIST_CAP)),
+        alreadyOrdered: JSON.stringify(alreadyOrdered.slice(0, STORED_LIST_CAP)),
+      },
+    });
+    const rows = imeis.map((imei) => ({
+      batchId: created.id,
+      serviceId: service.id,
+      ownerId: user.id,
+      imei,
+      line: firstLineOf.get(imei)!,
+      state: "draft",
+      priceMicros: unit,
+    }));
+    for (let i = 0; i < rows.length; i += 2_000) await tx.order.createMany({ data: rows.slice(i, i + 2_000) });
+    await recordAuditIn(tx, { actorId: user.id, action: "batch.draft", targetType: "batch", targetId: created.id, details: { count: imeis.length, serviceId: service.id } });
+    return created;
+  });
+
+  return {
+    id: batch.id,
+    status: "draft",
+    service: { id: service.id, title: service.title },
+    sourceName,
+    total: batch.totalLines,
+    toSubmit: imeis.length,
+    invalid,
+    duplicatesInBatch,
+    alreadyOrdered,
+    unitPrice: toDecimalString(unit),
+    estimatedCost: toDecimalString(estimated),
+    estimatedCostWithRepeats: toDecimalString(withRepeats),
+  };
+}
+
+function startOfUtcDay(now: Date): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+}
+
+/** Spend committed today (UTC): orders confirmed today that are queued, placed, or may have been. */
+async function spentToday(tx: TxClient, ownerId: string | null, now: Date): Promise<Micros> {
+  const spent = await tx.order.aggregate({
+    where: {
+      state: { in: [...ORDERED_STATES] },
+      batch: { confirmedAt: { gte: startOfUtcDay(now) } },
+      ...(ownerId ? { ownerId } : {}),
+    },
+    _sum: { priceMicros: true },
+  });
+  return spent._sum.priceMicros ?? 0n;
+}
+
+export type ConfirmOptions = { reorderRepeats?: boolean; shopDailyLimitMicros?: Micros | null; now?: Date };
+
+/**
+ * Turns a draft into queued orders, atomically: repeats of IMEIs already ordered for the service are
+ * cancelled unless the operator asked to re-order them, and the operator's and the shop's daily limits
+ * are checked against what would be queued. Confirming again changes nothing.
+ */
+export async function confirmBatch(db: Db, user: AppUser, batchId: string, options: ConfirmOptions = {}): Promise<{ alreadyConfirmed: boolean }> {
+  const now = options.now ?? new Date();
+  return db.transaction(async (tx) => {
+    // The write first: it takes SQLite's lock at once, and makes a second confirm a no-op.
+    const won = await tx.batch.updateMany({
+      where: { id: batchId, ownerId: user.role === "admin" ? undefined : user.id, state: "draft" },
+      data: { state: "queued", confirmedAt: now, reorder: options.reorderRepeats ?? false },
+    });
+    if (won.count === 0) {
+      const batch = await tx.batch.findUnique({ where: { id: batchId } });
+      if (!batch || (user.role !== "admin" && batch.ownerId !== user.id)) throw notFound("Batch");
+      if (batch.state === "cancelled") throw new AppError("conflict", "This batch was cancelled; start a new one.");
+      return { alreadyConfirmed: true };
+    }
+    const batch = await tx.batch.findUniqueOrThrow({ where: { id: batchId } });
+    const actor = { stateActor: `user:${user.id}` };
+
+    if (!options.reorderRepeats) {
+      const drafts = await tx.order.findMany({ where: { batchId, state: "draft" }, select: { imei: true } });
+      const repeats = await findAlreadyOrdered(tx, batch.serviceId, drafts.map((d) => d.imei), batchId);
+      const repeatImeis = [...repeats.keys()];
+      for (let i = 0; i < repeatImeis.length; i += LOOKUP_CHUNK) {
+        await tx.order.updateMany({
+          where: { batchId, state: "draft", imei: { in: repeatImeis.slice(i, i + LOOKUP_CHUNK) } },
+          data: { state: "cancelled", finishedAt: now, ...actor, stateReason: "already ordered for this service; not re-ordered" },
+        });
+      }
+    }
+
+    const toQueue = await tx.order.aggregate({ where: { batchId, state: "draft" }, _count: true, _sum: { priceMicros: true } });
+    const cost = toQueue._sum.priceMicros ?? 0n;
+    const owner = await tx.user.findUniqueOrThrow({ where: { id: batch.ownerId }, select: { dailySpendLimitMicros: true } });
+    if (owner.dailySpendLimitMicros != null) {
+      const spent = await spentToday(tx, batch.ownerId, now);
+      if (spent + cost > owner.dailySpendLimitMicros) {
+        throw new AppError("spend_limit", `This batch costs $${toDecimalString(cost)}; with $${toDecimalString(spent)} already committed today it passes your daily limit of $${toDecimalString(owner.dailySpendLimitMicros)}.`);
+      }
+    }
+    if (options.shopDailyLimitMicros != null) {
+      const spent = await spentToday(tx, null, now);
+      if (spent + cost > options.shopDailyLimitMicros) {
+        throw new AppError("spend_limit", `This batch costs $${toDecimalString(cost)}; with $${toDecimalString(spent)} already committed today it passes the shop's daily limit of $${toDecimalString(options.shopDailyLimitMicros)}.`);
+      }
+    }
+
+    await tx.order.updateMany({ where: { batchId, state: "draft" }, data: { state: "queued", ...actor, stateReason: "batch confirmed" } });
+    await tx.batch.update({ where: { id: batchId }, data: { estimatedCostMicros: cost } });
+    if (toQueue._count === 0) await tx.batch.update({ where: { id: batchId }, data: { state: "done", finishedAt: now } });
+    await recordAuditIn(tx, {
+      actorId: user.id,
+      action: "batch.confirm",
+      targetType: "batch",
+      targetId: batchId,
+      details: { orders: toQueue._count, cost: toDecimalString(cost), reorderRepeats: options.reorderRepeats ?? false },
+    });
+    return { alreadyConfirmed: false };
+  });
+}
+
+/** Cancels a batch: orders not yet being placed are cancelled; orders already sent carry on. */
+export async function cancelBatch(db: Db, user: AppUser, batchId: string, now = new Date()): Promise<{ cancelledOrders: number }> {
+  return db.transaction(async (tx) => {
+    const won = await tx.batch.updateMany({
+      where: { id: batchId, ownerId: user.role === "admin" ? undefined : user.id, state: { in: ["draft", "queued", "running"] } },
+      data: { state: "cancelled", cancelledAt: now },
+    });
+    if (won.count === 0) {
+      const batch = await tx.batch.findUnique({ where: { id: batchId } });
+      if (!batch || (user.role !== "admin" && batch.ownerId !== user.id)) throw notFound("Batch");
+      if (batch.state === "cancelled") return { cancelledOrders: 0 };
+      throw new AppError("conflict", `This batch is ${batch.state}; there is nothing left to cancel.`);
+    }
+    // A queued order leased by a worker but not yet sent is cancelled too: the worker's move to
+    // `submitting` requires `queued` and so fails.
+    const cancelled = await tx.order.updateMany({
+      where: { batchId, state: { in: ["draft", "queued"] } },
+      data: { state: "cancelled", finishedAt: now, stateActor: `user:${user.id}`, stateReason: "batch cancelled", leaseOwner: null },
+    });
+    await recordAuditIn(tx, { actorId: user.id, action: "batch.cancel", targetType: "batch", targetId: batchId, details: { orders: cancelled.count } });
+    return { cancelledOrders: cancelled.count };
+  });
+}

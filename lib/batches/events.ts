@@ -1,0 +1,67 @@
+/**
+ * Progress events for one batch. Derived from the database on every tick, so they are right whichever
+ * process places the orders, and a reconnecting client (Last-Event-ID) simply gets the current state.
+ */
+import type { Db } from "@/lib/db";
+import { log } from "@/lib/log";
+import { getBatchProgress, type BatchProgress } from "./progress";
+
+export function isBatchSettled(p: BatchProgress): boolean {
+  const open = p.counts.queued + p.counts.submitting + p.counts.submitted;
+  return (p.status === "done" || p.status === "cancelled") && open === 0;
+}
+
+export function batchProgressStream(db: Db, batchId: string, options: { lastEventId?: number; signal?: AbortSignal; intervalMs?: number; heartbeatMs?: number } = {}): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  const intervalMs = options.intervalMs ?? 1_000;
+  const heartbeatMs = options.heartbeatMs ?? 15_000;
+  let eventId = options.lastEventId ?? 0;
+  let closed = false;
+  return new ReadableStream<Uint8Array>({
+    async start(controller) {
+      const send = (text: string) => {
+        if (!closed) controller.enqueue(encoder.encode(text));
+      };
+      const close = () => {
+        if (closed) return;
+        closed = true;
+        controller.close();
+      };
+      options.signal?.addEventListener("abort", close);
+      send(`retry: 2000\n\n`);
+      let last = "";
+      let lastSentAt = Date.now();
+      while (!closed) {
+        let progress: BatchProgress;
+        try {
+          progress = await getBatchProgress(db, batchId);
+        } catch (error) {
+          log.warn("progress stream stopped", { batchId, error });
+          send(`event: error\ndata: ${JSON.stringify({ message: "The batch could not be read." })}\n\n`);
+          close();
+          return;
+        }
+        const json = JSON.stringify(progress);
+        if (json !== last) {
+          eventId += 1;
+          send(`event: progress\nid: ${eventId}\ndata: ${json}\n\n`);
+          last = json;
+          lastSentAt = Date.now();
+        } else if (Date.now() - lastSentAt > heartbeatMs) {
+          send(`: keep-alive\n\n`);
+          lastSentAt = Date.now();
+        }
+        if (isBatchSettled(progress)) {
+          eventId += 1;
+          send(`event: done\nid: ${eventId}\ndata: ${json}\n\n`);
+          close();
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, intervalMs));
+      }
+    },
+    cancel() {
+      closed = true;
+    },
+  });
+}

@@ -1,0 +1,57 @@
+/** A batch's progress, computed from its stored orders every time (never from a process's memory). */
+import type { Db } from "@/lib/db";
+import { notFound } from "@/lib/errors";
+import { toDecimalString } from "@/lib/money";
+import { CHARGED_STATES, emptyCounts, type BatchState } from "@/lib/orders/states";
+
+export type BatchProgress = {
+  id: string;
+  status: BatchState;
+  service: { id: string; title: string };
+  sourceName: string;
+  ownerId: string;
+  total: number;
+  toSubmit: number;
+  counts: ReturnType<typeof emptyCounts>;
+  cost: { estimated: string; placed: string; uncertain: string };
+  createdAt: string;
+  confirmedAt: string | null;
+  finishedAt: string | null;
+};
+
+export async function getBatchProgress(db: Db, batchId: string): Promise<BatchProgress> {
+  const batch = await db.prisma.batch.findUnique({ where: { id: batchId }, include: { service: { select: { id: true, title: true } } } });
+  if (!batch) throw notFound("Batch");
+  const groups = await db.prisma.order.groupBy({ by: ["state"], where: { batchId }, _count: { _all: true }, _sum: { priceMicros: true } });
+  const counts = emptyCounts();
+  let placed = 0n;
+  let uncertain = 0n;
+  for (const g of groups) {
+    if (g.state in counts) counts[g.state as keyof typeof counts] = g._count._all;
+    if ((CHARGED_STATES as readonly string[]).includes(g.state)) placed += g._sum.priceMicros ?? 0n;
+    if (g.state === "uncertain") uncertain += g._sum.priceMicros ?? 0n;
+  }
+  return {
+    id: batch.id,
+    status: batch.state as BatchState,
+    service: batch.service,
+    sourceName: batch.sourceName,
+    ownerId: batch.ownerId,
+    total: batch.totalLines,
+    toSubmit: batch.toSubmit,
+    counts,
+    cost: { estimated: toDecimalString(batch.estimatedCostMicros), placed: toDecimalString(placed), uncertain: toDecimalString(uncertain) },
+    createdAt: batch.createdAt.toISOString(),
+    confirmedAt: batch.confirmedAt?.toISOString() ?? null,
+    finishedAt: batch.finishedAt?.toISOString() ?? null,
+  };
+}
+
+export async function listBatches(db: Db, filter: { ownerId?: string; limit?: number } = {}) {
+  return db.prisma.batch.findMany({
+    where: filter.ownerId ? { ownerId: filter.ownerId } : {},
+    orderBy: { createdAt: "desc" },
+    take: Math.min(filter.limit ?? 50, 200),
+    include: { service: { select: { title: true } }, owner: { select: { email: true } } },
+  });
+}

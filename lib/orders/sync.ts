@@ -1,0 +1,195 @@
+/**
+ * Status sync: asks the upstream about placed orders (`getimeis`, ≤ 100 ids a call), the ones due longest
+ * ago first, and records results. Each order backs off on its own schedule; orders past the service's
+ * promised delivery time are flagged overdue. Safe to run in several processes: a round leases its orders
+ * by pushing their next check forward in the same statement that picks them.
+ */
+import { Prisma } from "@/lib/generated/sqlite/client";
+import type { Db } from "@/lib/db";
+import { parseResultCode, type GsmFusionClient, type UpstreamOrder } from "@/lib/gsmfusion";
+import { log } from "@/lib/log";
+import { isInstantDelivery, nextCheckDelayMs } from "./sync-schedule";
+import { finishBatchIfDone } from "./transitions";
+
+export type SyncUpstream = Pick<GsmFusionClient, "getOrders">;
+
+export type SyncFilter = { batchId?: string; orderIds?: string[]; all?: boolean };
+
+export type SyncResult = { checked: number; completed: number; rejected: number; stillOpen: number; missing: number };
+
+type DueOrder = {
+  id: string;
+  batchId: string;
+  upstreamOrderId: string;
+  checkCount: number;
+  placedAt: Date | null;
+  deliveryTime: string;
+  deliveryMaxMins: number | null;
+};
+
+const PER_CALL = 100;
+const ROUND_LEASE_MS = 60_000;
+
+/** Picks up to `limit` submitted orders that are due, and pushes their next check out as a lease. */
+async function leaseDueOrders(db: Db, limit: number, filter: SyncFilter, now: Date): Promise<DueOrder[]> {
+  const leaseUntil = new Date(now.getTime() + ROUND_LEASE_MS);
+  const due = filter.all || filter.batchId || filter.orderIds ? Prisma.empty : Prisma.sql`AND ("nextCheckAt" IS NULL OR "nextCheckAt" <= ${now})`;
+  const byBatch = filter.batchId ? Prisma.sql`AND "batchId" = ${filter.batchId}` : Prisma.empty;
+  const byIds = filter.orderIds?.length ? Prisma.sql`AND "id" IN (${Prisma.join(filter.orderIds)})` : Prisma.empty;
+  const lock = db.provider === "postgresql" ? Prisma.sql`FOR UPDATE SKIP LOCKED` : Prisma.empty;
+  const leased = await db.write((prisma) =>
+    prisma.$queryRaw<{ id: string }[]>`
+      UPDATE "Order" SET "nextCheckAt" = ${leaseUntil}
+      WHERE "id" IN (
+        SELECT "id" FROM "Order"
+        WHERE "state" = 'submitted' AND "upstreamOrderId" IS NOT NULL ${due} ${byBatch} ${byIds}
+        ORDER BY "nextCheckAt"
+        LIMIT ${limit}
+        ${lock}
+      ) AND "state" = 'submitted'
+      RETURNING "id"`,
+  );
+  if (leased.length === 0) return [];
+  const rows = await db.prisma.order.findMany({
+    where: { id: { in: leased.map((r) => r.id) } },
+    select: {
+      id: true,
+      batchId: true,
+      upstreamOrderId: true,
+      checkCount: true,
+      placedAt: true,
+      service: { select: { deliveryTime: true, deliveryMaxMins: true } },
+    },
+  });
+  return rows.map((r) => ({
+    id: r.id,
+    batchId: r.batchId,
+    upstreamOrderId: r.upstreamOrderId!,
+    checkCount: r.checkCount,
+    placedAt: r.placedAt,
+    deliveryTime: r.service.deliveryTime,
+    deliveryMaxMins: r.service.deliveryMaxMins,
+  }));
+}
+
+function isOverdue(order: DueOrder, now: Date): boolean {
+  if (!order.placedAt || order.deliveryMaxMins == null) return false;
+  return now.getTime() > order.placedAt.getTime() + order.deliveryMaxMins * 60_000;
+}
+
+async function recordAnswer(db: Db, order: DueOrder, answer: UpstreamOrder | undefined, now: Date, result: SyncResult): Promise<void> {
+  const overdue = isOverdue(order, now);
+  if (answer && (answer.status === "completed" || answer.status === "rejected")) {
+    const parsed = answer.code ? JSON.stringify(parseResultCode(answer.code)) : null;
+    const changed = await db.write(
+      (prisma) => prisma.$executeRaw`
+        UPDATE "Order" SET "state" = ${answer.status}, "upstreamStatus" = ${answer.status}, "code" = ${answer.code},
+          "result" = ${parsed}, "finishedAt" = ${now}, "lastCheckedAt" = ${now}, "nextCheckAt" = NULL,
+          "checkCount" = "checkCount" + 1, "overdue" = ${overdue}, "updatedAt" = ${now},
+          "stateActor" = 'sync', "stateReason" = ${`upstream status ${answer.status}`}
+        WHERE "id" = ${order.id} AND "state" = 'submitted'`,
+    );
+    if (changed === 1) {
+      result[answer.status] += 1;
+      await finishBatchIfDone(db, order.batchId, now);
+    }
+    return;
+  }
+  const next = new Date(now.getTime() + nextCheckDelayMs(order.checkCount + 1, isInstantDelivery(order.deliveryTime)));
+  const status = answer?.status ?? null;
+  await db.write(
+    (prisma) => prisma.$executeRaw`
+      UPDATE "Order" SET "upstreamStatus" = COALESCE(${status}, "upstreamStatus"), "lastCheckedAt" = ${now},
+        "nextCheckAt" = ${next}, "checkCount" = "checkCount" + 1, "overdue" = ${overdue}
+      WHERE "id" = ${order.id} AND "state" = 'submitted'`,
+  );
+  if (answer) result.stillOpen += 1;
+  else result.missing += 1;
+}
+
+/** One round: up to `limit` due orders, asked about in calls of at most 100 ids. */
+export async function syncDueOrders(db: Db, upstream: SyncUpstream, options: { limit?: number; filter?: SyncFilter; now?: Date } = {}): Promise<SyncResult> {
+  const now = options.now ?? new Date();
+  const result: SyncResult = { checked: 0, completed: 0, rejected: 0, stillOpen: 0, missing: 0 };
+  const due = await leaseDueOrders(db, options.limit ?? 500, options.filter ?? {}, now);
+  for (let i = 0; i < due.length; i += PER_CALL) {
+    const chunk = due.slice(i, i + PER_CALL);
+    let answers: UpstreamOrder[];
+    try {
+      answers = await upstream.getOrders(chunk.map((o) => o.upstreamOrderId));
+    } catch (error) {
+      // Leave the lease in place: these orders are asked about again after it, nothing is lost.
+      log.warn("status sync call failed", { error, orders: chunk.length });
+      continue;
+    }
+    const byId = new Map(answers.map((a) => [a.upstreamOrderId, a]));
+    for (const order of chunk) {
+      await recordAnswer(db, order, byId.get(order.upstreamOrderId), new Date(), result);
+      result.checked += 1;
+    }
+  }
+  return result;
+}
+
+/** "Sync now": every unfinished placed order matching the filter (up to 20,000), regardless of schedule. */
+export async function syncNow(db: Db, upstream: SyncUpstream, filter: Omit<SyncFilter, "all"> = {}): Promise<SyncResult> {
+  const total: SyncResult = { checked: 0, completed: 0, rejected: 0, stillOpen: 0, missing: 0 };
+  const rows = await db.prisma.order.findMany({
+    where: {
+      state: "submitted",
+      upstreamOrderId: { not: null },
+      ...(filter.batchId ? { batchId: filter.batchId } : {}),
+      ...(filter.orderIds ? { id: { in: filter.orderIds } } : {}),
+    },
+    select: { id: true },
+    orderBy: { nextCheckAt: "asc" },
+    take: 20_000,
+  });
+  for (let i = 0; i < rows.length; i += 500) {
+    const orderIds = rows.slice(i, i + 500).map((r) => r.id);
+    const round = await syncDueOrders(db, upstream, { limit: orderIds.length, filter: { orderIds } });
+    for (const key of Object.keys(total) as (keyof SyncResult)[]) total[key] += round[key];
+  }
+  return total;
+}
+
+export class StatusSync {
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private timer: (() => void) | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly upstream: SyncUpstream,
+    private readonly intervalMs = 2_000,
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = (async () => {
+      while (this.running) {
+        try {
+          const r = await syncDueOrders(this.db, this.upstream);
+          if (r.checked > 0) log.debug("status sync round", { ...r });
+          if (r.checked >= 500) continue;
+        } catch (error) {
+          log.warn("status sync round failed", { error });
+        }
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, this.intervalMs);
+          this.timer = () => {
+            clearTimeout(t);
+            resolve();
+          };
+        });
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.timer?.();
+    await this.loop;
+  }
+}

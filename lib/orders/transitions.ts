@@ -1,0 +1,182 @@
+/**
+ * Every order state change, each ONE compare-and-set statement (`UPDATE … WHERE id = ? AND state = ?`):
+ * no transaction is ever held across an upstream call, and a change that lost a race changes nothing.
+ * The `Order_state_event` trigger writes the OrderEvent row in the same statement.
+ *
+ * Raw SQL on purpose: Prisma's updateMany may read before it writes, and these statements must stay
+ * single and conditional on both databases.
+ */
+import { Prisma } from "@/lib/generated/sqlite/client";
+import type { Db } from "@/lib/db";
+
+export type ClaimedOrder = {
+  id: string;
+  batchId: string;
+  serviceId: string;
+  imei: string;
+  attempts: number;
+};
+
+/**
+ * Leases up to `limit` queued orders of one batch to a worker. A leased order stays `queued` (it was not
+ * sent), so a lease that runs out simply frees it for another worker. PostgreSQL skips rows another
+ * worker is claiming (FOR UPDATE SKIP LOCKED); SQLite's single UPDATE is atomic by itself.
+ */
+export async function claimQueuedOrders(
+  db: Db,
+  input: { workerId: string; batchId: string; limit: number; leaseMs: number; now?: Date },
+): Promise<ClaimedOrder[]> {
+  const now = input.now ?? new Date();
+  const leaseUntil = new Date(now.getTime() + input.leaseMs);
+  const lockClause = db.provider === "postgresql" ? Prisma.sql`FOR UPDATE SKIP LOCKED` : Prisma.empty;
+  const rows = await db.write((prisma) =>
+    prisma.$queryRaw<ClaimedOrder[]>`
+      UPDATE "Order" SET "leaseOwner" = ${input.workerId}, "leaseExpiresAt" = ${leaseUntil}, "updatedAt" = ${now}
+      WHERE "id" IN (
+        SELECT "id" FROM "Order"
+        WHERE "batchId" = ${input.batchId} AND "state" = 'queued'
+          AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now})
+          AND ("notBefore" IS NULL OR "notBefore" <= ${now})
+        ORDER BY "line"
+        LIMIT ${input.limit}
+        ${lockClause}
+      ) AND "state" = 'queued'
+      RETURNING "id", "batchId", "serviceId", "imei", "attempts"`,
+  );
+  return rows.map((r) => ({ ...r, attempts: Number(r.attempts) }));
+}
+
+/**
+ * queued → submitting, committed BEFORE the upstream call. Only the lease holder can do it, once; from
+ * here on a dead worker's order becomes `uncertain`, never `queued` again.
+ */
+export async function markSubmitting(db: Db, input: { orderId: string; workerId: string; leaseMs: number; now?: Date }): Promise<boolean> {
+  const now = input.now ?? new Date();
+  const count = await db.write(
+    (prisma) => prisma.$executeRaw`
+      UPDATE "Order" SET "state" = 'submitting', "attempts" = "attempts" + 1,
+        "leaseExpiresAt" = ${new Date(now.getTime() + input.leaseMs)}, "updatedAt" = ${now},
+        "stateActor" = ${`worker:${input.workerId}`}, "stateReason" = 'placing with the upstream'
+      WHERE "id" = ${input.orderId} AND "state" = 'queued' AND "leaseOwner" = ${input.workerId}`,
+  );
+  return count === 1;
+}
+
+/**
+ * submitting → submitted with the upstream order id. Also accepted from `uncertain` (with no id yet):
+ * if a lease ran out while the answer was on its way, the answer is still the truth about a paid order.
+ */
+export async function recordPlaced(
+  db: Db,
+  input: { orderId: string; workerId: string; upstreamOrderId: string; upstreamStatus: string; nextCheckAt: Date; now?: Date },
+): Promise<boolean> {
+  const now = input.now ?? new Date();
+  const count = await db.write(
+    (prisma) => prisma.$executeRaw`
+      UPDATE "Order" SET "state" = 'submitted', "upstreamOrderId" = ${input.upstreamOrderId},
+        "upstreamStatus" = ${input.upstreamStatus}, "placedAt" = ${now}, "nextCheckAt" = ${input.nextCheckAt},
+        "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "errorKind" = NULL, "errorMessage" = NULL, "updatedAt" = ${now},
+        "stateActor" = ${`worker:${input.workerId}`}, "stateReason" = 'upstream accepted the order'
+      WHERE "id" = ${input.orderId} AND "upstreamOrderId" IS NULL
+        AND (("state" = 'submitting' AND "leaseOwner" = ${input.workerId}) OR "state" = 'uncertain')`,
+  );
+  return count === 1;
+}
+
+export type FinalFailure = {
+  state: "duplicate" | "failed" | "uncertain";
+  errorKind: string;
+  errorMessage: string;
+};
+
+/** submitting → duplicate | failed | uncertain, by the lease holder. */
+export async function recordFailure(db: Db, input: { orderId: string; workerId: string; failure: FinalFailure; now?: Date }): Promise<boolean> {
+  const now = input.now ?? new Date();
+  const { state, errorKind, errorMessage } = input.failure;
+  const finishedAt = state === "uncertain" ? null : now;
+  const count = await db.write(
+    (prisma) => prisma.$executeRaw`
+      UPDATE "Order" SET "state" = ${state}, "errorKind" = ${errorKind}, "errorMessage" = ${errorMessage},
+        "finishedAt" = ${finishedAt}, "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = ${now},
+        "stateActor" = ${`worker:${input.workerId}`}, "stateReason" = ${errorMessage}
+      WHERE "id" = ${input.orderId} AND "state" = 'submitting' AND "leaseOwner" = ${input.workerId}`,
+  );
+  return count === 1;
+}
+
+/** submitting → queued, only on proof the upstream did not process the call (429, 503, refused connection). */
+export async function requeueNotProcessed(
+  db: Db,
+  input: { orderId: string; workerId: string; notBefore: Date; errorKind: string; errorMessage: string; now?: Date },
+): Promise<boolean> {
+  const now = input.now ?? new Date();
+  const count = await db.write(
+    (prisma) => prisma.$executeRaw`
+      UPDATE "Order" SET "state" = 'queued', "notBefore" = ${input.notBefore}, "errorKind" = ${input.errorKind},
+        "errorMessage" = ${input.errorMessage}, "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = ${now},
+        "stateActor" = ${`worker:${input.workerId}`}, "stateReason" = ${`not processed: ${input.errorMessage}`}
+      WHERE "id" = ${input.orderId} AND "state" = 'submitting' AND "leaseOwner" = ${input.workerId}`,
+  );
+  return count === 1;
+}
+
+/** Gives back leased, unsent orders (a worker shutting down). */
+export async function releaseLeases(db: Db, workerId: string): Promise<number> {
+  return db.write(
+    (prisma) => prisma.$executeRaw`
+      UPDATE "Order" SET "leaseOwner" = NULL, "leaseExpiresAt" = NULL
+      WHERE "state" = 'queued' AND "leaseOwner" = ${workerId}`,
+  );
+}
+
+/**
+ * A `submitting` order whose lease ran out belongs to a worker that died mid-call: the upstream may have
+ * charged it, so it becomes `uncertain` for a person — never `queued`.
+ */
+export async function expireSubmittingLeases(db: Db, now = new Date()): Promise<number> {
+  return db.write(
+    (prisma) => prisma.$executeRaw`
+      UPDATE "Order" SET "state" = 'uncertain', "errorKind" = 'lease_expired',
+        "errorMessage" = 'The worker placing this order stopped before recording the answer; it may have been placed.',
+        "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = ${now},
+        "stateActor" = 'system', "stateReason" = 'lease expired while submitting'
+      WHERE "state" = 'submitting' AND "leaseExpiresAt" < ${now}`,
+  );
+}
+
+/** queued → running for a batch whose first order is being placed. */
+export async function markBatchRunning(db: Db, batchId: string, now = new Date()): Promise<void> {
+  await db.write(
+    (prisma) => prisma.$executeRaw`
+      UPDATE "Batch" SET "state" = 'running', "lastServedAt" = ${now}, "updatedAt" = ${now}
+      WHERE "id" = ${batchId} AND "state" = 'queued'`,
+  );
+}
+
+export async function touchBatchServed(db: Db, batchId: string, now = new Date()): Promise<void> {
+  await db.write(
+    (prisma) => prisma.$executeRaw`UPDATE "Batch" SET "lastServedAt" = ${now} WHERE "id" = ${batchId}`,
+  );
+}
+
+/** running → done once no order of the batch is waiting to be placed or for its result. One statement. */
+export async function finishBatchIfDone(db: Db, batchId: string, now = new Date()): Promise<boolean> {
+  const count = await db.write(
+    (prisma) => prisma.$executeRaw`
+      UPDATE "Batch" SET "state" = 'done', "finishedAt" = ${now}, "updatedAt" = ${now}
+      WHERE "id" = ${batchId} AND "state" IN ('queued', 'running')
+        AND NOT EXISTS (
+          SELECT 1 FROM "Order" WHERE "batchId" = ${batchId} AND "state" IN ('draft', 'queued', 'submitting', 'submitted')
+        )`,
+  );
+  return count === 1;
+}
+
+/** done → running when a person puts an order of a finished batch back in the queue. */
+export async function reopenBatch(db: Db, batchId: string, now = new Date()): Promise<void> {
+  await db.write(
+    (prisma) => prisma.$executeRaw`
+      UPDATE "Batch" SET "state" = 'running', "finishedAt" = NULL, "updatedAt" = ${now}
+      WHERE "id" = ${batchId} AND "state" = 'done'`,
+  );
+}

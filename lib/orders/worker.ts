@@ -1,0 +1,355 @@
+/**
+ * The submission worker: takes queued orders a few at a time, fairly across batches and operators, and
+ * places each with ONE `placeorder` call (see lib/orders/README.md for why one IMEI per call).
+ *
+ * Money rules it keeps: `submitting` is committed before the call; the answer and the state change are
+ * one compare-and-set statement; only proof that the call was not processed puts an order back in the
+ * queue; anything else that is not a clear answer makes it `uncertain` for a person.
+ */
+import os from "node:os";
+import { randomBytes } from "node:crypto";
+import type { Db } from "@/lib/db";
+import { isInvalidUpstreamInputError, isUpstreamError, type GsmFusionClient, type PlacedOrder } from "@/lib/gsmfusion";
+import { log } from "@/lib/log";
+import {
+  claimQueuedOrders,
+  expireSubmittingLeases,
+  finishBatchIfDone,
+  markBatchRunning,
+  markSubmitting,
+  recordFailure,
+  recordPlaced,
+  releaseLeases,
+  requeueNotProcessed,
+  touchBatchServed,
+  type ClaimedOrder,
+  type FinalFailure,
+} from "./transitions";
+import { firstCheckDelayMs } from "./sync-schedule";
+
+export type PlaceOrderFn = Pick<GsmFusionClient, "placeOrder">;
+
+export type WorkerOptions = {
+  db: Db;
+  upstream: PlaceOrderFn;
+  /** Most calls in flight (SUBMIT_CONCURRENCY). The worker adapts below it on 429/503. */
+  concurrency: number;
+  workerId?: string;
+  /** Lease on a `submitting` order: above the placeorder timeout, so a live call never loses it. */
+  submitLeaseMs?: number;
+  /** Lease on claimed, not yet sent orders. */
+  claimLeaseMs?: number;
+  /** How often an idle worker looks for work. */
+  idlePollMs?: number;
+  /** Back-off for a not-processed order: base × 2^(attempts−1), capped. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** Services' delivery promises, for the first status check (instant services are checked sooner). */
+  firstCheckMs?: (serviceId: string) => number;
+};
+
+type ActiveBatch = { id: string; ownerId: string; priority: number; lastServedAt: Date | null; state: string };
+
+const CLAIM_GROUP = 8;
+const LEASE_SWEEP_MS = 5_000;
+const ACTIVE_REFRESH_MS = 500;
+const ANSWER_WRITE_ATTEMPTS = 8;
+
+export function newWorkerId(): string {
+  return `${os.hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** What a failed call means for the order. */
+export function classifyPlacementFailure(error: unknown): { requeue: true; retryAfterMs?: number; kind: string; message: string } | ({ requeue: false } & FinalFailure) {
+  if (isUpstreamError(error)) {
+    const message = error.upstreamMessage ?? error.message;
+    if (error.kind === "not_processed") return { requeue: true, retryAfterMs: error.retryAfterMs, kind: error.code, message };
+    if (error.kind === "refused") {
+      if (error.code === "duplicate") return { requeue: false, state: "duplicate", errorKind: "duplicate", errorMessage: message };
+      // A refused login is the upstream saying no before doing anything: safe to retry once fixed.
+      if (error.code === "auth") return { requeue: true, retryAfterMs: 60_000, kind: "auth", message };
+      return { requeue: false, state: "failed", errorKind: error.code, errorMessage: message };
+    }
+    return { requeue: false, state: "uncertain", errorKind: error.code, errorMessage: `No clear answer from the upstream (${error.code}); it may have been placed.` };
+  }
+  if (isInvalidUpstreamInputError(error)) {
+    return { requeue: false, state: "failed", errorKind: "invalid_input", errorMessage: error.message };
+  }
+  // A bug of ours after the call may have gone out: never assume it did not.
+  return { requeue: false, state: "uncertain", errorKind: "internal", errorMessage: "An internal error interrupted placing this order; it may have been placed." };
+}
+
+export class SubmissionWorker {
+  readonly workerId: string;
+  private readonly db: Db;
+  private readonly upstream: PlaceOrderFn;
+  private readonly maxConcurrency: number;
+  private limit: number;
+  private successesSinceRaise = 0;
+  private inFlight = 0;
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  private holdUntil = 0;
+  private active: ActiveBatch[] = [];
+  private activeFetchedAt = 0;
+  private lastSweep = 0;
+  private readonly servedBatch = new Map<string, number>();
+  private readonly servedOwner = new Map<string, number>();
+  private serveTick = 0;
+  private readonly opts: Required<Omit<WorkerOptions, "db" | "upstream" | "concurrency" | "workerId" | "firstCheckMs">> & Pick<WorkerOptions, "firstCheckMs">;
+  /** Counters for the health page and the benchmark. */
+  readonly stats = { placed: 0, duplicate: 0, failed: 0, uncertain: 0, requeued: 0, calls: 0, firstCallAt: 0 };
+
+  constructor(options: WorkerOptions) {
+    this.db = options.db;
+    this.upstream = options.upstream;
+    this.maxConcurrency = Math.max(1, options.concurrency);
+    this.limit = this.maxConcurrency;
+    this.workerId = options.workerId ?? newWorkerId();
+    this.opts = {
+      submitLeaseMs: options.submitLeaseMs ?? 120_000,
+      claimLeaseMs: options.claimLeaseMs ?? 30_000,
+      idlePollMs: options.idlePollMs ?? 250,
+      retryBaseMs: options.retryBaseMs ?? 5_000,
+      retryMaxMs: options.retryMaxMs ?? 5 * 60_000,
+      firstCheckMs: options.firstCheckMs,
+    };
+  }
+
+  get concurrencyLimit(): number {
+    return this.limit;
+  }
+
+  get callsInFlight(): number {
+    return this.inFlight;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run().catch((error) => {
+      log.error("submission worker stopped on an error", { error, workerId: this.workerId });
+      this.running = false;
+    });
+  }
+
+  /** Graceful stop: no new claims; calls in flight finish and are recorded. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    while (this.inFlight > 0) await sleep(20);
+    await releaseLeases(this.db, this.workerId);
+  }
+
+  /** Wakes an idle worker at once (after a batch is confirmed, say). */
+  nudge(): void {
+    this.activeFetchedAt = 0;
+    this.wake?.();
+  }
+
+  private async idle(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wake = null;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      const now = Date.now();
+      if (now - this.lastSweep > LEASE_SWEEP_MS) {
+        this.lastSweep = now;
+        const expired = await expireSubmittingLeases(this.db);
+        if (expired > 0) log.warn("orders left submitting by a stopped worker are now uncertain", { count: expired });
+      }
+      if (now < this.holdUntil) {
+        await this.idle(Math.min(this.holdUntil - now, 1_000));
+        continue;
+      }
+      const free = this.limit - this.inFlight;
+      if (free <= 0) {
+        await this.idle(this.opts.idlePollMs);
+        continue;
+      }
+      const batch = await this.nextBatch();
+      if (!batch) {
+        await this.idle(this.opts.idlePollMs);
+        continue;
+      }
+      const claimed = await claimQueuedOrders(this.db, {
+        workerId: this.workerId,
+        batchId: batch.id,
+        limit: Math.min(free, CLAIM_GROUP),
+        leaseMs: this.opts.claimLeaseMs,
+      });
+      this.markServed(batch);
+      if (claimed.length === 0) {
+        this.active = this.active.filter((b) => b.id !== batch.id);
+        await finishBatchIfDone(this.db, batch.id);
+        continue;
+      }
+      if (batch.state === "queued") {
+        await markBatchRunning(this.db, batch.id);
+        batch.state = "running";
+      } else {
+        await touchBatchServed(this.db, batch.id);
+      }
+      for (const order of claimed) {
+        this.inFlight += 1;
+        void this.place(order).finally(() => {
+          this.inFlight -= 1;
+          this.wake?.();
+        });
+      }
+    }
+  }
+
+  /** Round-robin: highest priority first, then the operator served longest ago, then that operator's batch. */
+  private async nextBatch(): Promise<ActiveBatch | null> {
+    if (Date.now() - this.activeFetchedAt > ACTIVE_REFRESH_MS || this.active.length === 0) {
+      const now = new Date();
+      this.active = await this.db.prisma.batch.findMany({
+        where: {
+          state: { in: ["queued", "running"] },
+          orders: {
+            some: {
+              state: "queued",
+              AND: [
+                { OR: [{ notBefore: null }, { notBefore: { lte: now } }] },
+                { OR: [{ leaseExpiresAt: null }, { leaseExpiresAt: { lt: now } }] },
+              ],
+            },
+          },
+        },
+        select: { id: true, ownerId: true, priority: true, lastServedAt: true, state: true },
+      });
+      this.activeFetchedAt = Date.now();
+    }
+    // Lower is served first. A batch (or operator) this process has not served yet has tick 0, so a batch
+    // confirmed while a big one runs is next in line; across processes lastServedAt breaks ties.
+    const keyOf = (b: ActiveBatch) => [
+      -b.priority,
+      this.servedOwner.get(b.ownerId) ?? 0,
+      this.servedBatch.get(b.id) ?? 0,
+      b.lastServedAt?.getTime() ?? 0,
+    ];
+    let best: ActiveBatch | null = null;
+    let bestKey: number[] = [];
+    for (const b of this.active) {
+      const key = keyOf(b);
+      const i = key.findIndex((v, j) => v !== bestKey[j]);
+      if (!best || (i >= 0 && key[i]! < bestKey[i]!)) {
+        best = b;
+        bestKey = key;
+      }
+    }
+    return best;
+  }
+
+  private markServed(batch: ActiveBatch): void {
+    this.serveTick += 1;
+    this.servedBatch.set(batch.id, this.serveTick);
+    this.servedOwner.set(batch.ownerId, this.serveTick);
+  }
+
+  /** Places one billable order and records the outcome. */
+  private async place(order: ClaimedOrder): Promise<void> {
+    const submitting = await markSubmitting(this.db, { orderId: order.id, workerId: this.workerId, leaseMs: this.opts.submitLeaseMs });
+    if (!submitting) return; // cancelled, or re-leased by another worker, before we got to it
+    let placed: PlacedOrder;
+    try {
+      this.stats.calls += 1;
+      if (this.stats.firstCallAt === 0) this.stats.firstCallAt = Date.now();
+      placed = await this.upstream.placeOrder({ serviceId: order.serviceId, imei: order.imei });
+    } catch (error) {
+      await this.recordFailedCall(order, error);
+      return;
+    }
+    this.onSuccess();
+    const nextCheckAt = new Date(Date.now() + (this.opts.firstCheckMs?.(order.serviceId) ?? firstCheckDelayMs(true)));
+    await this.writeAnswer(order, placed, () =>
+      recordPlaced(this.db, {
+        orderId: order.id,
+        workerId: this.workerId,
+        upstreamOrderId: placed.upstreamOrderId,
+        upstreamStatus: placed.status,
+        nextCheckAt,
+      }),
+    );
+    this.stats.placed += 1;
+  }
+
+  /**
+   * The upstream charged for this order: its id must reach the database. A failing write is retried; if it
+   * still fails the id goes to the log (the order becomes uncertain when its lease runs out, and the
+   * person resolving it finds the id there).
+   */
+  private async writeAnswer(order: ClaimedOrder, placed: PlacedOrder, write: () => Promise<boolean>): Promise<void> {
+    for (let attempt = 1; attempt <= ANSWER_WRITE_ATTEMPTS; attempt += 1) {
+      try {
+        if (!(await write())) {
+          log.error("placed order could not be recorded: its state changed meanwhile", {
+            orderId: order.id,
+            imei: order.imei,
+            upstreamOrderId: placed.upstreamOrderId,
+          });
+        }
+        return;
+      } catch (error) {
+        log.warn("recording a placed order failed; retrying", { orderId: order.id, attempt, error });
+        await sleep(Math.min(200 * 2 ** attempt, 5_000));
+      }
+    }
+    log.error("PLACED ORDER NOT RECORDED: resolve it with this upstream id", {
+      orderId: order.id,
+      imei: order.imei,
+      upstreamOrderId: placed.upstreamOrderId,
+    });
+  }
+
+  private async recordFailedCall(order: ClaimedOrder, error: unknown): Promise<void> {
+    const outcome = classifyPlacementFailure(error);
+    if (outcome.requeue) {
+      this.onNotProcessed(outcome.retryAfterMs);
+      const backoff = Math.min(this.opts.retryBaseMs * 2 ** Math.max(0, order.attempts), this.opts.retryMaxMs);
+      const notBefore = new Date(Date.now() + Math.max(backoff, outcome.retryAfterMs ?? 0));
+      await requeueNotProcessed(this.db, {
+        orderId: order.id,
+        workerId: this.workerId,
+        notBefore,
+        errorKind: outcome.kind,
+        errorMessage: outcome.message,
+      });
+      this.stats.requeued += 1;
+      return;
+    }
+    await recordFailure(this.db, { orderId: order.id, workerId: this.workerId, failure: outcome });
+    this.stats[outcome.state] += 1;
+    if (outcome.state === "uncertain") log.warn("order outcome unknown; marked uncertain", { orderId: order.id, kind: outcome.errorKind });
+    await finishBatchIfDone(this.db, order.batchId);
+  }
+
+  /** Additive increase: one more call in flight after a full window of successes. */
+  private onSuccess(): void {
+    this.successesSinceRaise += 1;
+    if (this.limit < this.maxConcurrency && this.successesSinceRaise >= this.limit) {
+      this.limit += 1;
+      this.successesSinceRaise = 0;
+    }
+  }
+
+  /** Multiplicative decrease on 429/503, and a pause while the upstream asks for one. */
+  private onNotProcessed(retryAfterMs: number | undefined): void {
+    this.limit = Math.max(1, Math.floor(this.limit / 2));
+    this.successesSinceRaise = 0;
+    if (retryAfterMs) this.holdUntil = Math.max(this.holdUntil, Date.now() + Math.min(retryAfterMs, 30_000));
+  }
+}

@@ -1,0 +1,136 @@
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { authenticateToken } from "@/lib/auth/tokens";
+import { openDb, type Db } from "@/lib/db";
+import { createSqliteUrl } from "@/lib/test/db";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const target = createSqliteUrl();
+
+type Outcome = { code: number; stdout: string; stderr: string };
+
+/** Runs a CLI script the way `npm run` does, against the test database. Never rejects. */
+function runScript(script: string, args: string[]): Promise<Outcome> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: target.url,
+    AUTH_SECRET: "cli-test-secret-".padEnd(40, "z"),
+  };
+  for (const name of ["GSM_FUSION_BASE_URL", "GSM_FUSION_USERNAME", "GSM_FUSION_API_KEY", "NODE_OPTIONS"])
+    delete env[name];
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ["--conditions=react-server", "--import", "tsx", `scripts/${script}`, ...args],
+      { cwd: ROOT, env, timeout: 30_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+const lines = (text: string) => text.split("\n").filter((l) => l.trim() !== "");
+
+describe("user:create and token:create", () => {
+  let db: Db;
+  beforeAll(async () => {
+    db = await openDb(target.url);
+  });
+  afterAll(async () => {
+    await db.close();
+    await target.drop();
+  });
+
+  it("user:create creates a user and says so", async () => {
+    const run = await runScript("user-create.ts", [
+      "--email",
+      "Op@Shop.test",
+      "--password",
+      "long enough pw",
+      "--role",
+      "operator",
+    ]);
+    expect(run).toMatchObject({ code: 0, stderr: "" });
+    const row = await db.prisma.user.findUniqueOrThrow({ where: { email: "op@shop.test" } });
+    expect(lines(run.stdout)).toEqual([`Created operator op@shop.test (${row.id})`]);
+    expect(row.role).toBe("operator");
+    expect(row.passwordHash).toMatch(/^\$2[aby]\$/);
+  });
+
+  it("user:create refuses a duplicate with exit code 1 and one clear line", async () => {
+    const run = await runScript("user-create.ts", [
+      "--email",
+      "op@shop.test",
+      "--password",
+      "another password",
+      "--role",
+      "admin",
+    ]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(lines(run.stderr)).toEqual(["Error: A user with email op@shop.test already exists"]);
+    expect(await db.prisma.user.count()).toBe(1);
+  });
+
+  it("user:create names each bad flag", async () => {
+    const run = await runScript("user-create.ts", [
+      "--email",
+      "not-an-email",
+      "--password",
+      "long enough pw",
+      "--role",
+      "root",
+    ]);
+    expect(run.code).toBe(1);
+    expect(lines(run.stderr)).toEqual([
+      "Error: --email must be an email address; --role must be admin or operator",
+    ]);
+    expect(await db.prisma.user.count()).toBe(1);
+  });
+
+  it("token:create refuses an unknown user without --role", async () => {
+    const run = await runScript("token-create.ts", ["--email", "script@shop.test"]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(lines(run.stderr)).toEqual([
+      "Error: No user script@shop.test; pass --role admin|operator to create one",
+    ]);
+    expect(await db.prisma.user.count()).toBe(1);
+    expect(await db.prisma.apiToken.count()).toBe(0);
+  });
+
+  it("token:create with --role creates the user and prints a working token as the last line", async () => {
+    const run = await runScript("token-create.ts", [
+      "--email",
+      "script@shop.test",
+      "--role",
+      "admin",
+      "--name",
+      "nightly",
+    ]);
+    expect(run).toMatchObject({ code: 0, stderr: "" });
+    const out = lines(run.stdout);
+    expect(out[0]).toBe("Created admin script@shop.test");
+    const token = out.at(-1)!;
+    expect(token).toMatch(/^imd_[A-Za-z0-9_-]{43}$/);
+    expect(out.slice(0, -1).join("\n")).not.toContain(token);
+    const user = await authenticateToken(db, token);
+    expect(user).toMatchObject({ email: "script@shop.test", role: "admin" });
+    expect(await db.prisma.apiToken.findFirstOrThrow({ where: { userId: user!.id } })).toMatchObject({
+      name: "nightly",
+    });
+  });
+
+  it("token:create for an existing user adds a token without creating anyone", async () => {
+    const run = await runScript("token-create.ts", ["--email", "op@shop.test"]);
+    expect(run).toMatchObject({ code: 0, stderr: "" });
+    const out = lines(run.stdout);
+    expect(out).toHaveLength(2);
+    expect(out[0]).toMatch(/^Token imd_.{6}… for op@shop\.test \(operator\)/);
+    expect(await authenticateToken(db, out[1]!)).toMatchObject({ email: "op@shop.test", role: "operator" });
+    expect(await db.prisma.user.count()).toBe(2);
+  });
+});
