@@ -39,6 +39,7 @@ test.describe("services catalogue", () => {
     // A category on its own.
     await page.getByRole("link", { name: "Clear" }).click();
     await expect(serviceRows(page)).toHaveCount(total);
+    await expect(page.getByLabel("Search")).toHaveValue("");
     await page.getByLabel("Category").selectOption("Carrier Checks");
     await page.getByRole("button", { name: "Search" }).click();
     await expect(page).toHaveURL(/category=Carrier\+Checks/);
@@ -54,7 +55,9 @@ test.describe("services catalogue", () => {
     await expect(serviceRows(page)).toHaveCount(total);
   });
 
-  test("shows Must-read notes as text, never running their scripts or handlers", async ({ page }) => {
+  test("shows Must-read notes as text, never running their scripts or handlers", async ({
+    page,
+  }, testInfo) => {
     const dialogs: string[] = [];
     page.on("dialog", async (dialog) => {
       dialogs.push(dialog.message());
@@ -68,6 +71,11 @@ test.describe("services catalogue", () => {
     const sample = gsx.getByRole("link", { name: "Sample result" });
     await expect(sample).toHaveAttribute("href", "https://example.com/sample");
     await expect(sample).toHaveAttribute("rel", /noopener/);
+    await page.screenshot({ path: testInfo.outputPath("must-read.png") });
+    await testInfo.attach("must-read open", {
+      path: testInfo.outputPath("must-read.png"),
+      contentType: "image/png",
+    });
 
     await page.goto("/services?q=2104");
     const premium = serviceRows(page).filter({ hasText: "2104" });

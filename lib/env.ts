@@ -28,6 +28,10 @@ const rawSchema = z.object({
   PLACEORDER_TIMEOUT_MS: z.coerce.number().int().min(1000).default(60_000),
   READ_TIMEOUT_MS: z.coerce.number().int().min(100).default(20_000),
   WORKER_ENABLED: z.enum(["true", "false"]).default("true"),
+  // Leases of the submission worker; unset, the worker's own defaults apply (120 s and 30 s). Short
+  // values are for tests that kill workers: a killed worker's orders wait out these leases.
+  SUBMIT_LEASE_MS: z.coerce.number().int().min(100).optional(),
+  SUBMIT_CLAIM_LEASE_MS: z.coerce.number().int().min(100).optional(),
 });
 
 export type Env = {
@@ -38,6 +42,10 @@ export type Env = {
   submitConcurrency: number;
   dailySpendLimit: string | null;
   workerEnabled: boolean;
+  /** Lease on a `submitting` order (SUBMIT_LEASE_MS); undefined: the worker's default. */
+  submitLeaseMs?: number;
+  /** Lease on claimed, unsent orders (SUBMIT_CLAIM_LEASE_MS); undefined: the worker's default. */
+  claimLeaseMs?: number;
   upstream: {
     baseUrl: string;
     username: string;
@@ -111,6 +119,8 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     submitConcurrency: raw.SUBMIT_CONCURRENCY,
     dailySpendLimit: raw.DAILY_SPEND_LIMIT ?? null,
     workerEnabled: raw.WORKER_ENABLED === "true",
+    submitLeaseMs: raw.SUBMIT_LEASE_MS,
+    claimLeaseMs: raw.SUBMIT_CLAIM_LEASE_MS,
     upstream: {
       baseUrl,
       username: raw.GSM_FUSION_USERNAME ?? SANDBOX_DEFAULTS.username,

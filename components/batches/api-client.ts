@@ -31,7 +31,12 @@ export const batchDraftSchema = z.object({
   invalid: z.array(z.object({ line: z.number().int(), value: z.string(), reason: z.string() })),
   duplicatesInBatch: z.number().int(),
   alreadyOrdered: z.array(
-    z.object({ imei: z.string(), orderId: idSchema, state: z.string(), line: z.number().int().nullable().optional() }),
+    z.object({
+      imei: z.string(),
+      orderId: idSchema,
+      state: z.string(),
+      line: z.number().int().nullable().optional(),
+    }),
   ),
   unitPrice: moneySchema,
   estimatedCost: moneySchema,
@@ -103,7 +108,9 @@ const errorBodySchema = z.object({
   }),
 });
 const issuesSchema = z.object({
-  issues: z.array(z.object({ field: z.string().optional(), message: z.string(), line: z.number().optional() })),
+  issues: z.array(
+    z.object({ field: z.string().optional(), message: z.string(), line: z.number().optional() }),
+  ),
 });
 export type ApiIssue = z.infer<typeof issuesSchema>["issues"][number];
 
@@ -120,7 +127,11 @@ export class ApiError extends Error {
   }
 }
 
-async function request<S extends z.ZodType>(path: string, schema: S, init?: { method: string; body?: unknown }) {
+async function request<S extends z.ZodType>(
+  path: string,
+  schema: S,
+  init?: { method: string; body?: unknown },
+) {
   let response: Response;
   try {
     response = await fetch(path, {
@@ -134,7 +145,11 @@ async function request<S extends z.ZodType>(path: string, schema: S, init?: { me
       credentials: "same-origin",
     });
   } catch {
-    throw new ApiError(0, "network", "IMEI Desk could not be reached. Check your connection, then try again.");
+    throw new ApiError(
+      0,
+      "network",
+      "IMEI Desk could not be reached. Check your connection, then try again.",
+    );
   }
   let json: unknown = undefined;
   try {
@@ -197,14 +212,20 @@ export function getBatchProgress(id: string) {
   return request(`/api/v1/batches/${enc(id)}`, batchProgressSchema);
 }
 
-export function listBatchOrders(filter: { batchId: string; state?: string; cursor?: string; limit?: number }) {
+export function listBatchOrders(filter: {
+  batchId: string;
+  state?: string;
+  cursor?: string;
+  limit?: number;
+}) {
   const params = new URLSearchParams({ batchId: filter.batchId, limit: String(filter.limit ?? 100) });
   if (filter.state) params.set("status", filter.state);
   if (filter.cursor) params.set("cursor", filter.cursor);
   return request(`/api/v1/orders?${params}`, ordersPageSchema);
 }
 
-export type Resolution = { action: "placed"; upstreamOrderId: string } | { action: "not_placed" } | { action: "write_off" };
+export type Resolution =
+  { action: "placed"; upstreamOrderId: string } | { action: "not_placed" } | { action: "write_off" };
 
 /** Settles an uncertain order by a person's decision; "not_placed" queues it to be placed again (billable). */
 export function resolveOrder(id: string, resolution: Resolution) {

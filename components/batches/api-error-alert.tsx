@@ -7,11 +7,22 @@ import { ApiError } from "./api-client";
 const MAX_ISSUES_SHOWN = 50;
 
 /** Says what failed and what to do next, for any error an API call can throw. */
-export function ApiErrorAlert({ error, title, action }: { error: unknown; title?: string; action?: ReactNode }) {
+export function ApiErrorAlert({
+  error,
+  title,
+  action,
+}: {
+  error: unknown;
+  title?: string;
+  action?: ReactNode;
+}) {
   if (!(error instanceof ApiError)) {
     return (
       <Alert tone="error" title={title ?? "Something went wrong"} action={action}>
-        <p>{error instanceof Error ? error.message : "An unexpected error happened."} Reload the page and try again.</p>
+        <p>
+          {error instanceof Error ? error.message : "An unexpected error happened."} Reload the page and try
+          again.
+        </p>
       </Alert>
     );
   }

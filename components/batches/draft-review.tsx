@@ -45,7 +45,10 @@ export function DraftReview({
         <div className="mt-6 flex flex-wrap items-end gap-x-12 gap-y-4">
           <div>
             <p className="text-sm font-medium text-slate-600">Estimated total</p>
-            <p className="text-4xl font-bold tracking-tight text-slate-900 tabular-nums" data-testid="estimated-total">
+            <p
+              className="text-4xl font-bold tracking-tight text-slate-900 tabular-nums"
+              data-testid="estimated-total"
+            >
               {total}
             </p>
           </div>
@@ -60,8 +63,8 @@ export function DraftReview({
         </div>
 
         <p className="mt-6 text-sm text-slate-600">
-          Nothing has been placed yet. Each IMEI is placed once; GSM Fusion charges as orders are placed. You can
-          cancel the orders that are still queued later.
+          Nothing has been placed yet. Each IMEI is placed once; GSM Fusion charges as orders are placed. You
+          can cancel the orders that are still queued later.
         </p>
         <div className="mt-4 flex flex-wrap items-center gap-3">
           <Button size="lg" disabled={count === 0 || isConfirming} onClick={() => onConfirm(reorderRepeats)}>

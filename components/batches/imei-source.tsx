@@ -95,7 +95,9 @@ export function ImeiSourceInput({ onChange }: { onChange: (source: ImeiSource | 
             onDragLeave={() => setIsDragging(false)}
             onDrop={onDrop}
             className={`flex cursor-pointer flex-col items-center justify-center rounded-lg border-2 border-dashed px-6 py-8 text-center focus-within:ring-2 focus-within:ring-indigo-300 ${
-              isDragging ? "border-indigo-500 bg-indigo-50" : "border-slate-300 bg-white hover:border-slate-400"
+              isDragging
+                ? "border-indigo-500 bg-indigo-50"
+                : "border-slate-300 bg-white hover:border-slate-400"
             }`}
           >
             <span className="text-sm font-semibold text-indigo-700">Choose a CSV file</span>
@@ -104,7 +106,10 @@ export function ImeiSourceInput({ onChange }: { onChange: (source: ImeiSource | 
               works as is). Up to 20,000 IMEIs.
             </span>
             {file ? (
-              <span className="mt-3 rounded bg-slate-100 px-2 py-1 font-mono text-xs text-slate-700" data-testid="file-name">
+              <span
+                className="mt-3 rounded bg-slate-100 px-2 py-1 font-mono text-xs text-slate-700"
+                data-testid="file-name"
+              >
                 {file.name}
               </span>
             ) : null}

@@ -21,7 +21,7 @@ export function InvalidLinesTable({ rows, caption }: { rows: InvalidLine[]; capt
           {shown.map((row, i) => (
             <Tr key={`${row.line}-${i}`}>
               <Td className="text-right font-mono text-slate-600 tabular-nums">{row.line}</Td>
-              <Td className="font-mono break-all">
+              <Td className="min-w-[19ch] font-mono break-all">
                 {row.value === "" ? <span className="text-slate-500 italic">(empty)</span> : row.value}
               </Td>
               <Td>{row.reason}</Td>

@@ -6,8 +6,17 @@ import type { LocalPreview } from "./preview";
 
 const DUPLICATES_SHOWN = 50;
 
-/** What the browser read from the upload, before anything is sent. */
-export function LocalPreviewPanel({ preview }: { preview: LocalPreview }) {
+/**
+ * What the browser read from the upload, before anything is sent. `isCompact` keeps only the counts, for
+ * when the server's draft (which lists the same lines) is shown below.
+ */
+export function LocalPreviewPanel({
+  preview,
+  isCompact = false,
+}: {
+  preview: LocalPreview;
+  isCompact?: boolean;
+}) {
   const { column, read, unique, invalid, duplicates, duplicateLines, problems } = preview;
   return (
     <section aria-labelledby="local-preview-heading" className="space-y-4" data-testid="local-preview">
@@ -37,7 +46,12 @@ export function LocalPreviewPanel({ preview }: { preview: LocalPreview }) {
       {read > 0 ? (
         <dl className="grid grid-cols-1 gap-3 sm:grid-cols-3">
           <Stat label="Valid IMEIs" value={unique} tone="text-emerald-700" testId="preview-valid" />
-          <Stat label="Invalid lines" value={invalid.length} tone={invalid.length ? "text-red-700" : "text-slate-900"} testId="preview-invalid" />
+          <Stat
+            label="Invalid lines"
+            value={invalid.length}
+            tone={invalid.length ? "text-red-700" : "text-slate-900"}
+            testId="preview-invalid"
+          />
           <Stat
             label="Repeated in the file (placed once)"
             value={duplicateLines}
@@ -47,7 +61,7 @@ export function LocalPreviewPanel({ preview }: { preview: LocalPreview }) {
         </dl>
       ) : null}
 
-      {invalid.length > 0 ? (
+      {invalid.length > 0 && !isCompact ? (
         <div>
           <h4 className="mb-2 text-sm font-semibold text-slate-900">
             {plural(invalid.length, "invalid line")}: these are skipped, the rest can still be placed
@@ -56,7 +70,7 @@ export function LocalPreviewPanel({ preview }: { preview: LocalPreview }) {
         </div>
       ) : null}
 
-      {duplicates.length > 0 ? (
+      {duplicates.length > 0 && !isCompact ? (
         <div>
           <h4 className="mb-2 text-sm font-semibold text-slate-900">
             {plural(duplicates.length, "IMEI")} more than once in the file; each is placed once
@@ -78,7 +92,9 @@ export function LocalPreviewPanel({ preview }: { preview: LocalPreview }) {
             </TBody>
           </Table>
           {duplicates.length > DUPLICATES_SHOWN ? (
-            <p className="mt-2 text-sm text-slate-600">and {formatCount(duplicates.length - DUPLICATES_SHOWN)} more</p>
+            <p className="mt-2 text-sm text-slate-600">
+              and {formatCount(duplicates.length - DUPLICATES_SHOWN)} more
+            </p>
           ) : null}
         </div>
       ) : null}
@@ -86,7 +102,17 @@ export function LocalPreviewPanel({ preview }: { preview: LocalPreview }) {
   );
 }
 
-function Stat({ label, value, tone, testId }: { label: string; value: number; tone: string; testId: string }) {
+function Stat({
+  label,
+  value,
+  tone,
+  testId,
+}: {
+  label: string;
+  value: number;
+  tone: string;
+  testId: string;
+}) {
   return (
     <div className="rounded-lg border border-slate-200 bg-white px-4 py-3">
       <dt className="text-xs font-medium text-slate-600">{label}</dt>

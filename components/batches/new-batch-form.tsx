@@ -31,7 +31,8 @@ export function NewBatchForm() {
 
   const draft = useMutation({ mutationFn: createBatch });
   const confirm = useMutation({
-    mutationFn: ({ id, reorderRepeats }: { id: string; reorderRepeats: boolean }) => confirmBatch(id, reorderRepeats),
+    mutationFn: ({ id, reorderRepeats }: { id: string; reorderRepeats: boolean }) =>
+      confirmBatch(id, reorderRepeats),
     onSuccess: (progress) => router.push(`/batches/${encodeURIComponent(progress.id)}`),
   });
 
@@ -86,8 +87,8 @@ export function NewBatchForm() {
               </Link>
             }
           >
-            The catalogue is empty: IMEI Desk has not loaded it from GSM Fusion yet, or the site listed no IMEI
-            services. The Services page says why and can refresh it.
+            The catalogue is empty: IMEI Desk has not loaded it from GSM Fusion yet, or the site listed no
+            IMEI services. The Services page says why and can refresh it.
           </EmptyState>
         ) : (
           <ServicePicker
@@ -114,7 +115,7 @@ export function NewBatchForm() {
               Reading {formatCount(Math.round(text.length / 1024))} KB…
             </p>
           ) : preview ? (
-            <LocalPreviewPanel preview={preview} />
+            <LocalPreviewPanel preview={preview} isCompact={draft.data !== undefined} />
           ) : null}
         </div>
       </Step>
@@ -133,7 +134,8 @@ export function NewBatchForm() {
               {draft.isPending ? "Pricing…" : "Review cost"}
             </Button>
             <p className="text-sm text-slate-600">
-              {blocker ?? "The server checks the IMEIs again, looks for earlier orders and prices the batch. Nothing is placed yet."}
+              {blocker ??
+                "The server checks the IMEIs again, looks for earlier orders and prices the batch. Nothing is placed yet."}
             </p>
           </div>
         )}
@@ -155,7 +157,10 @@ export function NewBatchForm() {
 function Step({ number, title, children }: { number: number; title: string; children: ReactNode }) {
   return (
     <section aria-labelledby={`step-${number}`}>
-      <h2 id={`step-${number}`} className="mb-3 flex items-center gap-2 text-base font-semibold text-slate-900">
+      <h2
+        id={`step-${number}`}
+        className="mb-3 flex items-center gap-2 text-base font-semibold text-slate-900"
+      >
         <span className="flex size-6 items-center justify-center rounded-full bg-indigo-600 text-xs text-white">
           {number}
         </span>

@@ -90,9 +90,11 @@ export function ServicePicker({
           </p>
         </div>
         <div className="flex items-center gap-3">
-          <span className="text-lg font-semibold text-slate-900">
-            {formatAmount(value.price)}
-            <span className="text-sm font-normal text-slate-600"> per IMEI</span>
+          <span>
+            <span className="text-lg font-semibold text-slate-900" data-testid="picked-price">
+              {formatAmount(value.price)}
+            </span>
+            <span className="text-sm text-slate-600"> per IMEI</span>
           </span>
           <button
             type="button"

@@ -14,7 +14,14 @@ export function CatalogueSearch({
   const inputClass =
     "rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm shadow-sm focus:border-indigo-500 focus:ring-2 focus:ring-indigo-200 focus:outline-none";
   return (
-    <Form action="/services" role="search" className="mb-4 flex flex-wrap items-end gap-3">
+    // Keyed on the query: inputs are uncontrolled, so after a client-side navigation (Clear, a link)
+    // they must remount to show the URL's values rather than what was last typed.
+    <Form
+      key={`${q ?? ""}\u0000${category ?? ""}`}
+      action="/services"
+      role="search"
+      className="mb-4 flex flex-wrap items-end gap-3"
+    >
       <div className="flex flex-col gap-1">
         <label htmlFor="services-q" className="text-xs font-medium text-slate-600">
           Search

@@ -9,7 +9,7 @@ export function MustRead({ html }: { html: string }) {
   if (!hasMustReadText(safeHtml)) return <span className="text-slate-400">—</span>;
   return (
     <details className="max-w-sm">
-      <summary className="cursor-pointer text-sm font-medium text-indigo-700 hover:text-indigo-500">
+      <summary className="cursor-pointer text-sm font-medium whitespace-nowrap text-indigo-700 hover:text-indigo-500">
         Must read
       </summary>
       <div

@@ -22,7 +22,10 @@ export function Alert({
   action?: ReactNode;
 }) {
   return (
-    <div role={tone === "error" ? "alert" : "status"} className={`rounded-lg border px-4 py-3 text-sm ${TONES[tone]}`}>
+    <div
+      role={tone === "error" ? "alert" : "status"}
+      className={`rounded-lg border px-4 py-3 text-sm ${TONES[tone]}`}
+    >
       <div className="flex flex-wrap items-start justify-between gap-3">
         <p className="font-semibold">{title}</p>
         {action}

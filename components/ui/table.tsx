@@ -1,7 +1,15 @@
 import type { HTMLAttributes, ReactNode, TdHTMLAttributes, ThHTMLAttributes } from "react";
 
 /** A bordered, horizontally scrollable table. */
-export function Table({ caption, children, className }: { caption?: ReactNode; children: ReactNode; className?: string }) {
+export function Table({
+  caption,
+  children,
+  className,
+}: {
+  caption?: ReactNode;
+  children: ReactNode;
+  className?: string;
+}) {
   return (
     <div className={`overflow-x-auto rounded-lg border border-slate-200 bg-white ${className ?? ""}`}>
       <table className="min-w-full divide-y divide-slate-200 text-sm">
@@ -13,7 +21,11 @@ export function Table({ caption, children, className }: { caption?: ReactNode; c
 }
 
 export function THead({ children }: { children: ReactNode }) {
-  return <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">{children}</thead>;
+  return (
+    <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
+      {children}
+    </thead>
+  );
 }
 
 export function TBody({ children }: { children: ReactNode }) {

@@ -138,6 +138,18 @@ describeEachDb("auth", (provider) => {
       expect(await auditFor("login.failed", row.email)).toHaveLength(1);
     });
 
+    it("does not let parallel guesses slip past the limit together", async () => {
+      const row = await insertUser();
+      const results = await Promise.all(
+        Array.from({ length: 12 }, () => verifyCredentials(db, row.email, "wrong-guess", uniqueIp())),
+      );
+      // Each attempt is recorded before its password is checked, so at most the limit are ever checked.
+      expect(results.filter((r) => !r.ok && r.reason === "invalid").length).toBeLessThanOrEqual(
+        LOGIN_LIMITS.perAccount,
+      );
+      expect(results.every((r) => !r.ok)).toBe(true);
+    });
+
     it(`locks an account at ${LOGIN_LIMITS.perAccount} failures, even for the right password from a new address`, async () => {
       const row = await insertUser();
       const other = await insertUser();

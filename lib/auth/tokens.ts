@@ -11,18 +11,33 @@ export function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
 
-export async function createApiToken(db: Db, userId: string, name = "cli"): Promise<{ token: string; prefix: string }> {
+export async function createApiToken(
+  db: Db,
+  userId: string,
+  name = "cli",
+): Promise<{ token: string; prefix: string }> {
   const token = TOKEN_PREFIX + randomBytes(32).toString("base64url");
   const prefix = token.slice(0, TOKEN_PREFIX.length + 6);
-  await db.write((prisma) => prisma.apiToken.create({ data: { userId, name, prefix, tokenHash: hashToken(token) } }));
-  await recordAudit(db, { actorId: userId, action: "token.create", targetType: "user", targetId: userId, details: { prefix } });
+  await db.write((prisma) =>
+    prisma.apiToken.create({ data: { userId, name, prefix, tokenHash: hashToken(token) } }),
+  );
+  await recordAudit(db, {
+    actorId: userId,
+    action: "token.create",
+    targetType: "user",
+    targetId: userId,
+    details: { prefix },
+  });
   return { token, prefix };
 }
 
 /** The user a bearer token belongs to, or null for an unknown, revoked or disabled one. */
 export async function authenticateToken(db: Db, token: string): Promise<AppUser | null> {
   if (!token.startsWith(TOKEN_PREFIX)) return null;
-  const row = await db.prisma.apiToken.findUnique({ where: { tokenHash: hashToken(token) }, include: { user: true } });
+  const row = await db.prisma.apiToken.findUnique({
+    where: { tokenHash: hashToken(token) },
+    include: { user: true },
+  });
   if (!row || row.revokedAt || row.user.disabled) return null;
   const now = new Date();
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {

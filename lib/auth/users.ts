@@ -32,7 +32,12 @@ export async function createUser(db: Db, input: z.input<typeof createUserSchema>
   const passwordHash = await hashPassword(data.password);
   const row = await db.write((prisma) =>
     prisma.user.create({
-      data: { email: data.email, name: data.name ?? data.email.split("@")[0]!, passwordHash, role: data.role },
+      data: {
+        email: data.email,
+        name: data.name ?? data.email.split("@")[0]!,
+        passwordHash,
+        role: data.role,
+      },
     }),
   );
   return toAppUser(row);
@@ -59,37 +64,57 @@ async function recentFailures(db: Db, key: string, since: Date): Promise<number>
   return db.prisma.loginAttempt.count({ where: { key, createdAt: { gte: since } } });
 }
 
-export type LoginResult = { ok: true; user: AppUser } | { ok: false; reason: "invalid" | "rate_limited"; message: string };
+export type LoginResult =
+  { ok: true; user: AppUser } | { ok: false; reason: "invalid" | "rate_limited"; message: string };
 
 /**
  * Checks an email and password. Failures are counted per account and per IP, and once either limit is
  * reached even a correct password is refused until the window passes. Every failure is audited.
+ *
+ * The attempt is recorded BEFORE the password is checked and removed again on success, so parallel
+ * guesses see each other and cannot slip past the limit together.
  */
-export async function verifyCredentials(db: Db, email: string, password: string, ip: string | null): Promise<LoginResult> {
+export async function verifyCredentials(
+  db: Db,
+  email: string,
+  password: string,
+  ip: string | null,
+): Promise<LoginResult> {
   const normalized = email.trim().toLowerCase();
   const since = new Date(Date.now() - LOGIN_LIMITS.windowMs);
-  const accountKey = `email:${normalized}`;
-  const ipKey = ip ? `ip:${ip}` : null;
-  const [byAccount, byIp] = await Promise.all([
-    recentFailures(db, accountKey, since),
-    ipKey ? recentFailures(db, ipKey, since) : Promise.resolve(0),
-  ]);
-  if (byAccount >= LOGIN_LIMITS.perAccount || byIp >= LOGIN_LIMITS.perIp) {
+  const keys = [`email:${normalized}`, ...(ip ? [`ip:${ip}`] : [])];
+  const attempts = await db.write((prisma) =>
+    Promise.all(keys.map((key) => prisma.loginAttempt.create({ data: { key } }))),
+  );
+  const [byAccount, byIp] = await Promise.all(keys.map((key) => recentFailures(db, key, since)));
+  if ((byAccount ?? 0) > LOGIN_LIMITS.perAccount || (byIp ?? 0) > LOGIN_LIMITS.perIp) {
+    // A refused attempt is never checked, so it is no failure of its own and does not extend the lock.
+    await db.write((prisma) => prisma.loginAttempt.deleteMany({ where: { id: { in: attempts.map((a) => a.id) } } }));
     await recordAudit(db, { action: "login.rate_limited", details: { email: normalized }, ip });
     const minutes = Math.round(LOGIN_LIMITS.windowMs / 60_000);
-    return { ok: false, reason: "rate_limited", message: `Too many failed sign-ins. Try again in ${minutes} minutes.` };
+    return {
+      ok: false,
+      reason: "rate_limited",
+      message: `Too many failed sign-ins. Try again in ${minutes} minutes.`,
+    };
   }
 
   const row = await db.prisma.user.findUnique({ where: { email: normalized } });
-  const valid = row && !row.disabled ? await verifyPassword(password, row.passwordHash) : (await burnPasswordCheck(password), false);
+  let valid = false;
+  if (row && !row.disabled) valid = await verifyPassword(password, row.passwordHash);
+  else await burnPasswordCheck(password);
   if (!valid || !row) {
-    await db.write(async (prisma) => {
-      await prisma.loginAttempt.create({ data: { key: accountKey } });
-      if (ipKey) await prisma.loginAttempt.create({ data: { key: ipKey } });
+    await recordAudit(db, {
+      actorId: row?.id ?? null,
+      action: "login.failed",
+      details: { email: normalized },
+      ip,
     });
-    await recordAudit(db, { actorId: row?.id ?? null, action: "login.failed", details: { email: normalized }, ip });
     return { ok: false, reason: "invalid", message: "Wrong email or password." };
   }
+  await db.write((prisma) =>
+    prisma.loginAttempt.deleteMany({ where: { id: { in: attempts.map((a) => a.id) } } }),
+  );
   await recordAudit(db, { actorId: row.id, action: "login.succeeded", ip });
   return { ok: true, user: toAppUser(row) };
 }

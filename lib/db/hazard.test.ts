@@ -15,6 +15,12 @@ const userData = (tag: string) => ({
   role: "operator",
 });
 
+function signal() {
+  let fire: () => void = () => undefined;
+  const promise = new Promise<void>((resolve) => (fire = resolve));
+  return { promise, fire: () => fire() };
+}
+
 /** Records the order in which promises settle, to tell "acknowledged while open" from "waited". */
 function settleOrder() {
   const order: string[] = [];
@@ -40,19 +46,21 @@ describe("SQLite: a write during a raw interactive transaction", () => {
 
   it("is acknowledged, then lost when the transaction rolls back (the hazard)", async () => {
     const { order, track } = settleOrder();
-    let inside: (() => void) | undefined;
-    const opened = new Promise<void>((resolve) => (inside = resolve));
+    const opened = signal();
+    const bystanderDone = signal();
     const rolledBack = track(
       "transaction",
       db.prisma.$transaction(async (tx) => {
         await tx.user.create({ data: userData("in-tx") });
-        inside!();
-        await sleep(50);
+        opened.fire();
+        // Stay open until the other write is acknowledged (or give up: then the hazard is gone).
+        await Promise.race([bystanderDone.promise, sleep(3000)]);
         throw new Error("rollback");
       }),
     );
-    await opened;
+    await opened.promise;
     const acknowledged = await track("write", db.prisma.user.create({ data: userData("bystander") }));
+    bystanderDone.fire();
     expect(order).toEqual(["write"]); // acknowledged while the transaction was still open
     await expect(rolledBack).rejects.toThrow("rollback");
 
@@ -72,22 +80,24 @@ describeEachDb("db.transaction and db.write", (provider) => {
 
   it("keep a concurrent acknowledged write when the transaction rolls back", async () => {
     const { order, track } = settleOrder();
-    let inside: (() => void) | undefined;
-    const opened = new Promise<void>((resolve) => (inside = resolve));
+    const opened = signal();
+    const bystanderDone = signal();
     const rolledBack = track(
       "transaction",
       db.transaction(async (tx) => {
         const row = await tx.user.create({ data: userData("in-tx") });
-        inside!();
-        await sleep(50);
+        opened.fire();
+        // On SQLite the write cannot finish while this is open, so a short wait is enough to have it queued.
+        await Promise.race([bystanderDone.promise, sleep(provider === "sqlite" ? 50 : 3000)]);
         throw new Error(`rollback ${row.id}`);
       }),
     );
-    await opened;
+    await opened.promise;
     const written = track(
       "write",
       db.write((prisma) => prisma.user.create({ data: userData("bystander") })),
     );
+    void written.then(bystanderDone.fire, () => undefined);
     await expect(rolledBack).rejects.toThrow("rollback");
     const acknowledged = await written;
 

@@ -32,6 +32,8 @@ export type Db = {
   /** Runs `fn` atomically. On SQLite, make the first statement a write so the lock is taken at once. */
   transaction<T>(fn: (tx: TxClient) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /** Calls of write() and transaction(), for the benchmark's writes-per-order figure. */
+  stats: { writes: number; transactions: number };
 };
 
 const SQLITE_BUSY_TIMEOUT_MS = 10_000;
@@ -47,23 +49,39 @@ export async function openDb(url: string, options: { migrate?: boolean } = {}): 
     await prisma.$executeRawUnsafe("PRAGMA foreign_keys = ON");
     await prisma.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
     const mutex = new Mutex();
+    const stats = { writes: 0, transactions: 0 };
     return {
       provider,
       url,
       prisma,
-      write: (fn) => mutex.run(() => fn(prisma)),
-      transaction: (fn) => mutex.run(() => prisma.$transaction(fn, { timeout: 60_000, maxWait: 60_000 })),
+      stats,
+      write: (fn) => {
+        stats.writes += 1;
+        return mutex.run(() => fn(prisma));
+      },
+      transaction: (fn) => {
+        stats.transactions += 1;
+        return mutex.run(() => prisma.$transaction(fn, { timeout: 60_000, maxWait: 60_000 }));
+      },
       close: () => prisma.$disconnect(),
     };
   }
   const adapter = new PrismaPg({ connectionString: url, max: 20 });
   const prisma = new PostgresClient({ adapter }) as unknown as PrismaClient;
+  const stats = { writes: 0, transactions: 0 };
   return {
     provider,
     url,
     prisma,
-    write: (fn) => fn(prisma),
-    transaction: (fn) => prisma.$transaction(fn, { timeout: 60_000, maxWait: 10_000 }),
+    stats,
+    write: (fn) => {
+      stats.writes += 1;
+      return fn(prisma);
+    },
+    transaction: (fn) => {
+      stats.transactions += 1;
+      return prisma.$transaction(fn, { timeout: 60_000, maxWait: 10_000 });
+    },
     close: () => prisma.$disconnect(),
   };
 }

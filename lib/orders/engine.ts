@@ -3,6 +3,7 @@
  * refresh. Started by instrumentation.ts inside the Next.js server and by `npm run worker`.
  */
 import type { Db } from "@/lib/db";
+import { getEnv } from "@/lib/env";
 import type { GsmFusionClient } from "@/lib/gsmfusion";
 import { log } from "@/lib/log";
 import { startCatalogueRefreshLoop } from "@/lib/services/catalogue";
@@ -14,9 +15,20 @@ export type Engine = { worker: SubmissionWorker; sync: StatusSync; stop(): Promi
 const CATALOGUE_REFRESH_MS = 10 * 60_000;
 const globalForEngine = globalThis as unknown as { imeiDeskEngine?: Engine };
 
-export function startEngine(db: Db, upstream: GsmFusionClient, options: { concurrency: number }): Engine {
+export function startEngine(
+  db: Db,
+  upstream: GsmFusionClient,
+  options: { concurrency: number; submitLeaseMs?: number; claimLeaseMs?: number },
+): Engine {
   if (globalForEngine.imeiDeskEngine) return globalForEngine.imeiDeskEngine;
-  const worker = new SubmissionWorker({ db, upstream, concurrency: options.concurrency });
+  const env = getEnv();
+  const worker = new SubmissionWorker({
+    db,
+    upstream,
+    concurrency: options.concurrency,
+    submitLeaseMs: options.submitLeaseMs ?? env.submitLeaseMs,
+    claimLeaseMs: options.claimLeaseMs ?? env.claimLeaseMs,
+  });
   const sync = new StatusSync(db, upstream);
   const stopCatalogue = startCatalogueRefreshLoop(db, upstream, CATALOGUE_REFRESH_MS);
   worker.start();

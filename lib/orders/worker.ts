@@ -101,7 +101,7 @@ export class SubmissionWorker {
   private serveTick = 0;
   private readonly opts: Required<Omit<WorkerOptions, "db" | "upstream" | "concurrency" | "workerId" | "firstCheckMs">> & Pick<WorkerOptions, "firstCheckMs">;
   /** Counters for the health page and the benchmark. */
-  readonly stats = { placed: 0, duplicate: 0, failed: 0, uncertain: 0, requeued: 0, calls: 0, firstCallAt: 0 };
+  readonly stats = { placed: 0, duplicate: 0, failed: 0, uncertain: 0, requeued: 0, calls: 0, callMs: 0, firstCallAt: 0 };
 
   constructor(options: WorkerOptions) {
     this.db = options.db;
@@ -265,14 +265,17 @@ export class SubmissionWorker {
     const submitting = await markSubmitting(this.db, { orderId: order.id, workerId: this.workerId, leaseMs: this.opts.submitLeaseMs });
     if (!submitting) return; // cancelled, or re-leased by another worker, before we got to it
     let placed: PlacedOrder;
+    const startedAt = Date.now();
     try {
       this.stats.calls += 1;
-      if (this.stats.firstCallAt === 0) this.stats.firstCallAt = Date.now();
+      if (this.stats.firstCallAt === 0) this.stats.firstCallAt = startedAt;
       placed = await this.upstream.placeOrder({ serviceId: order.serviceId, imei: order.imei });
     } catch (error) {
+      this.stats.callMs += Date.now() - startedAt;
       await this.recordFailedCall(order, error);
       return;
     }
+    this.stats.callMs += Date.now() - startedAt;
     this.onSuccess();
     const nextCheckAt = new Date(Date.now() + (this.opts.firstCheckMs?.(order.serviceId) ?? firstCheckDelayMs(true)));
     await this.writeAnswer(order, placed, () =>

@@ -117,6 +117,7 @@ describeEachDb("service catalogue", (provider) => {
       await prisma.service.create({ data: { id: "999001", kind: "imei", ...extra } });
       await prisma.service.create({ data: { id: "501", kind: "file", ...extra } });
       await prisma.service.update({ where: { id: "1739" }, data: { active: false } });
+      await prisma.service.update({ where: { id: "1810" }, data: { priceMicros: 1n, title: "drifted" } });
     });
 
     expect(await refreshCatalogue(db, client)).toEqual({
@@ -126,6 +127,10 @@ describeEachDb("service catalogue", (provider) => {
     expect(await getCatalogueService(db, "999001")).toMatchObject({ isActive: false, title: "Gone" });
     expect(await getCatalogueService(db, "501")).toMatchObject({ isActive: true }); // other kinds untouched
     expect(await getCatalogueService(db, "1739")).toMatchObject({ isActive: true });
+    expect(await getCatalogueService(db, "1810")).toMatchObject({
+      priceMicros: 100_000n,
+      title: "11-1# Samsung Info + Warranty + Carrier Check 🇰🇷",
+    });
     const listed = (await listCatalogue(db)).map((s) => s.id);
     expect(listed).not.toContain("999001");
     expect(listed).not.toContain("501");

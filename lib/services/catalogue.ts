@@ -61,6 +61,20 @@ function toCatalogueService(row: ServiceRow): CatalogueService {
   };
 }
 
+function isSameService(stored: ServiceRow | undefined, listed: ServiceRow): boolean {
+  return (
+    stored !== undefined &&
+    stored.kind === listed.kind &&
+    stored.title === listed.title &&
+    stored.category === listed.category &&
+    stored.priceMicros === listed.priceMicros &&
+    stored.deliveryTime === listed.deliveryTime &&
+    stored.deliveryMaxMins === listed.deliveryMaxMins &&
+    stored.mustReadHtml === listed.mustReadHtml &&
+    stored.active === listed.active
+  );
+}
+
 /**
  * Fetches the IMEI catalogue and writes it in one transaction: every listed service is upserted (and
  * reactivated), every cached IMEI service no longer listed is marked inactive, never deleted, since
@@ -99,10 +113,16 @@ export async function refreshCatalogue(db: Db, client: GsmFusionClient): Promise
   if (rows.size === 0) throw new EmptyCatalogueError();
 
   const ids = [...rows.keys()];
+  // Only new or changed rows are upserted; the rest just get their refreshedAt. On SQLite the
+  // transaction holds the process's write lock, so the order engine waits for as few statements as can be.
+  const stored = await db.prisma.service.findMany({ where: { id: { in: ids } } });
+  const storedById = new Map(stored.map((row) => [row.id, row]));
+  const changed = [...rows.values()].filter((row) => !isSameService(storedById.get(row.id), row));
   return db.transaction(async (tx) => {
-    for (const { id, ...data } of rows.values()) {
+    for (const { id, ...data } of changed) {
       await tx.service.upsert({ where: { id }, create: { id, ...data }, update: data });
     }
+    await tx.service.updateMany({ where: { id: { in: ids } }, data: { refreshedAt, active: true } });
     const { count } = await tx.service.updateMany({
       where: { kind: KIND, active: true, id: { notIn: ids } },
       data: { active: false },

@@ -115,6 +115,7 @@ describeEachDb("GET /api/v1/me and withAuth", (provider) => {
     it("refuses a garbage cookie, a cookie signed with another secret and an unknown token", async () => {
       for (const headers of [
         { cookie: "next-auth.session-token=not.a.jwt" },
+        { cookie: "next-auth.session-token=%E0%A4%A" }, // not even valid percent-encoding
         { cookie: await sessionCookie(admin.id, "admin", "another-secret-".padEnd(40, "y")) },
         bearer("imd_not-a-real-token"),
         bearer(adminToken.slice(0, -2)),

@@ -107,7 +107,7 @@ CREATE UNIQUE INDEX "Order_upstreamOrderId_key" ON "Order"("upstreamOrderId");
 CREATE INDEX "Order_state_notBefore_idx" ON "Order"("state", "notBefore");
 
 -- CreateIndex
-CREATE INDEX "Order_batchId_state_idx" ON "Order"("batchId", "state");
+CREATE INDEX "Order_batchId_state_line_idx" ON "Order"("batchId", "state", "line");
 
 -- CreateIndex
 CREATE INDEX "Order_state_nextCheckAt_idx" ON "Order"("state", "nextCheckAt");

@@ -1,0 +1,246 @@
+"use client";
+
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { Fragment, useEffect, useId, useState } from "react";
+import { Alert } from "@/components/ui/alert";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Skeleton } from "@/components/ui/skeleton";
+import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
+import {
+  BATCH_COUNT_KEYS,
+  listBatchOrders,
+  type BatchProgress,
+  type CountKey,
+  type Order,
+} from "./api-client";
+import { ApiErrorAlert } from "./api-error-alert";
+import { formatAmount, formatCount, plural } from "./format";
+import { ORDER_STATE_INFO, stateInfo } from "./order-states";
+import { isFinalStatus } from "./use-batch-progress";
+import { ResolveOrder } from "./resolve-order";
+import { summariseResult } from "./result-summary";
+
+const PAGE_SIZE = 100;
+const REFRESH_MS = 5_000;
+
+/** The batch's orders, a page of 100 at a time, filtered by state (kept in the URL as ?state=). */
+export function BatchOrders({ batch }: { batch: BatchProgress }) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const searchParams = useSearchParams();
+  const queryClient = useQueryClient();
+  const filterId = useId();
+  const requested = searchParams.get("state");
+  const state = BATCH_COUNT_KEYS.includes(requested as CountKey) ? (requested as CountKey) : null;
+  // Cursors of the pages before the current one, for "Previous"; the last entry is the current page's.
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const cursor = cursors.at(-1);
+  const [resolving, setResolving] = useState<string | null>(null);
+  const isFinal = isFinalStatus(batch.status);
+
+  const orders = useQuery({
+    queryKey: ["batch-orders", batch.id, state, cursor],
+    queryFn: () =>
+      listBatchOrders({ batchId: batch.id, state: state ?? undefined, cursor, limit: PAGE_SIZE }),
+    placeholderData: keepPreviousData,
+    refetchInterval: isFinal ? false : REFRESH_MS,
+  });
+
+  // One last refresh when the batch finishes, so the table shows every final result.
+  useEffect(() => {
+    if (isFinal) void queryClient.invalidateQueries({ queryKey: ["batch-orders", batch.id] });
+  }, [isFinal, batch.id, queryClient]);
+
+  function filterBy(next: CountKey | null) {
+    setCursors([undefined]);
+    setResolving(null);
+    const params = new URLSearchParams(searchParams);
+    if (next) params.set("state", next);
+    else params.delete("state");
+    const query = params.toString();
+    router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });
+  }
+
+  const uncertain = batch.counts.uncertain;
+
+  return (
+    <section aria-labelledby="orders-heading" className="space-y-4">
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <h2 id="orders-heading" className="text-base font-semibold text-slate-900">
+          Orders
+        </h2>
+        <div>
+          <label htmlFor={filterId} className="mr-2 text-sm text-slate-600">
+            State
+          </label>
+          <select
+            id={filterId}
+            value={state ?? ""}
+            onChange={(event) => filterBy((event.target.value || null) as CountKey | null)}
+            className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm shadow-sm focus:border-indigo-500 focus:ring-2 focus:ring-indigo-200 focus:outline-none"
+          >
+            <option value="">All states</option>
+            {BATCH_COUNT_KEYS.map((key) => (
+              <option key={key} value={key}>
+                {ORDER_STATE_INFO[key].label} ({formatCount(batch.counts[key])})
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+
+      {uncertain > 0 ? (
+        <Alert
+          tone="warning"
+          title={`${plural(uncertain, "order")} ${uncertain === 1 ? "needs" : "need"} a person`}
+          action={
+            state === "uncertain" ? null : (
+              <Button size="sm" variant="secondary" onClick={() => filterBy("uncertain")}>
+                Show {uncertain === 1 ? "it" : "them"}
+              </Button>
+            )
+          }
+        >
+          <UncertainExplanation />
+        </Alert>
+      ) : null}
+
+      {orders.isPending ? (
+        <Skeleton className="h-48 w-full" />
+      ) : orders.isError ? (
+        <ApiErrorAlert
+          error={orders.error}
+          title="The orders could not be loaded"
+          action={
+            <Button variant="secondary" size="sm" onClick={() => void orders.refetch()}>
+              Try again
+            </Button>
+          }
+        />
+      ) : orders.data.orders.length === 0 ? (
+        <p className="rounded-lg border border-dashed border-slate-300 bg-white px-4 py-8 text-center text-sm text-slate-600">
+          {state
+            ? `No ${ORDER_STATE_INFO[state].label.toLowerCase()} orders in this batch.`
+            : "This batch has no orders yet."}
+        </p>
+      ) : (
+        <>
+          <Table caption="Orders of this batch">
+            <THead>
+              <Tr>
+                <Th className="w-16 text-right">Line</Th>
+                <Th>IMEI</Th>
+                <Th>State</Th>
+                <Th>Upstream order</Th>
+                <Th>Result</Th>
+                <Th className="text-right">Price</Th>
+                <Th>
+                  <span className="sr-only">Actions</span>
+                </Th>
+              </Tr>
+            </THead>
+            <TBody>
+              {orders.data.orders.map((order) => (
+                <Fragment key={order.id}>
+                  <OrderRow
+                    order={order}
+                    isResolving={resolving === order.id}
+                    onResolve={() => setResolving(resolving === order.id ? null : order.id)}
+                  />
+                  {resolving === order.id ? (
+                    <Tr>
+                      <Td colSpan={7} className="bg-amber-50/50">
+                        <ResolveOrder order={order} batchId={batch.id} onDone={() => setResolving(null)} />
+                      </Td>
+                    </Tr>
+                  ) : null}
+                </Fragment>
+              ))}
+            </TBody>
+          </Table>
+          <div className="flex items-center justify-between gap-3 text-sm text-slate-600">
+            <span>
+              Page {cursors.length} · {plural(orders.data.orders.length, "order")}
+              {orders.isFetching ? " · refreshing…" : ""}
+            </span>
+            <div className="flex gap-2">
+              <Button
+                variant="secondary"
+                size="sm"
+                disabled={cursors.length === 1}
+                onClick={() => setCursors((c) => c.slice(0, -1))}
+              >
+                Previous
+              </Button>
+              <Button
+                variant="secondary"
+                size="sm"
+                disabled={!orders.data.nextCursor}
+                onClick={() => setCursors((c) => [...c, orders.data?.nextCursor ?? undefined])}
+              >
+                Next
+              </Button>
+            </div>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}
+
+function OrderRow({
+  order,
+  isResolving,
+  onResolve,
+}: {
+  order: Order;
+  isResolving: boolean;
+  onResolve: () => void;
+}) {
+  const info = stateInfo(order.state);
+  const summary = summariseResult(order);
+  return (
+    <Tr>
+      <Td className="text-right font-mono text-slate-600 tabular-nums">{order.line ?? "—"}</Td>
+      <Td className="font-mono">{order.imei}</Td>
+      <Td>
+        <span title={info.meaning}>
+          <Badge tone={info.tone}>{info.label}</Badge>
+        </span>
+      </Td>
+      <Td className="font-mono text-slate-600">{order.upstreamOrderId ?? "—"}</Td>
+      <Td className={`max-w-md ${summary.isError ? "text-red-700" : ""}`}>
+        <span className="line-clamp-2" title={summary.full}>
+          {summary.text}
+        </span>
+      </Td>
+      <Td className="text-right tabular-nums">{order.price ? formatAmount(order.price) : "—"}</Td>
+      <Td className="text-right">
+        {order.state === "uncertain" ? (
+          <Button
+            size="sm"
+            variant={isResolving ? "ghost" : "secondary"}
+            onClick={onResolve}
+            aria-expanded={isResolving}
+          >
+            {isResolving ? "Close" : "Resolve"}
+          </Button>
+        ) : null}
+      </Td>
+    </Tr>
+  );
+}
+
+export function UncertainExplanation() {
+  return (
+    <p>
+      An order is <strong>uncertain</strong> when it was sent to GSM Fusion but no readable answer came back
+      (a timeout or a dropped connection), so nobody knows whether it was placed and charged. IMEI Desk never
+      retries these by itself, so nothing is paid twice. Look the IMEI up in the order history on the GSM
+      Fusion site, then resolve each one: <em>placed</em> (enter its order id and the result is fetched),{" "}
+      <em>not placed</em> (it is queued and placed again), or <em>write off</em> (forget it).
+    </p>
+  );
+}

@@ -1,0 +1,293 @@
+import { fileURLToPath } from "node:url";
+import { expect, test, type Page, type Route } from "@playwright/test";
+import { luhnCheckDigit } from "../lib/imei";
+
+const MIXED_CSV = fileURLToPath(new URL("./fixtures/mixed.csv", import.meta.url));
+
+async function pickAppleChecker(page: Page) {
+  const picker = page.getByRole("combobox", { name: "Service" });
+  await picker.fill("1739");
+  await page.getByRole("option", { name: /Apple iPhone IMEI Carrier \+ Simlock/ }).click();
+  const picked = page.getByTestId("picked-service");
+  await expect(picked).toContainText("Apple iPhone IMEI Carrier + Simlock");
+  await expect(page.getByTestId("picked-price")).toHaveText("$0.08");
+}
+
+test("a CSV is previewed, priced, confirmed once and followed until every order is finished", async ({
+  page,
+}, testInfo) => {
+  test.setTimeout(120_000);
+  await page.goto("/");
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "New batch" }).click();
+  await expect(page.getByRole("heading", { name: "New batch" })).toBeVisible();
+
+  await pickAppleChecker(page);
+  await page.getByLabel("Choose a CSV file").setInputFiles(MIXED_CSV);
+  await expect(page.getByTestId("file-name")).toHaveText("mixed.csv");
+
+  // The browser's own reading, with the file's line numbers (the header is line 1).
+  const preview = page.getByTestId("local-preview");
+  await expect(preview).toContainText("12 lines read from the “IMEI” column");
+  await expect(page.getByTestId("preview-valid")).toHaveText("8");
+  await expect(page.getByTestId("preview-invalid")).toHaveText("3");
+  await expect(page.getByTestId("preview-duplicates")).toHaveText("1");
+  const invalid = page.getByRole("table", { name: "Invalid lines found in the browser" });
+  await expect(invalid.getByRole("row").filter({ hasText: "3569380356431140" })).toContainText(
+    "10" + "3569380356431140" + "looks like an IMEISV",
+  );
+  await expect(invalid.getByRole("row").filter({ hasText: "3.53979E+14" })).toContainText(
+    "a spreadsheet turned this IMEI into a number (3.53979E+14)",
+  );
+  await expect(invalid.getByRole("row").filter({ hasText: "353979106673006" })).toContainText(
+    "12" + "353979106673006" + "fails the Luhn check digit (last digit should be 5)",
+  );
+  const repeats = page.getByRole("table", { name: "IMEIs repeated in the file" });
+  await expect(repeats.getByRole("row").filter({ hasText: "490154203237229" })).toContainText("4, 13");
+
+  // The server's priced draft; nothing is placed yet.
+  await page.getByRole("button", { name: "Review cost" }).click();
+  await expect(page.getByTestId("estimated-total")).toHaveText("$0.64");
+  await expect(page.getByTestId("orders-to-place")).toHaveText("8");
+  await expect(page.getByTestId("unit-price")).toHaveText("$0.08");
+  await expect(
+    page.getByRole("table", { name: "Invalid lines found by the server" }).getByRole("row"),
+  ).toHaveCount(4);
+  const confirm = page.getByRole("button", { name: "Place 8 orders for $0.64" });
+  await expect(confirm).toBeEnabled();
+  await page.screenshot({ path: testInfo.outputPath("new-batch-review.png"), fullPage: true });
+  await testInfo.attach("new batch: review before confirming", {
+    path: testInfo.outputPath("new-batch-review.png"),
+    contentType: "image/png",
+  });
+
+  await confirm.click();
+  await expect(page).toHaveURL(/\/batches\/[^/]+$/);
+  await expect(page.getByRole("heading", { name: "Batch" })).toBeVisible();
+  // The sandbox completes (or rejects) each order within seconds; all 8 must end up finished.
+  await expect(page.getByTestId("progress-summary")).toContainText("8 of 8 finished", { timeout: 60_000 });
+  await expect(
+    page.getByRole("alert").or(page.getByRole("status")).filter({ hasText: "Done" }),
+  ).toBeVisible();
+  await expect(page.getByRole("button", { name: "Cancel batch" })).toHaveCount(0);
+  const orders = page.getByRole("table", { name: "Orders of this batch" });
+  await expect(orders.getByRole("row")).toHaveCount(9);
+  await expect(orders.getByRole("row").filter({ hasText: "353979106673005" })).toContainText(
+    /Completed|Rejected/,
+  );
+  await page.screenshot({ path: testInfo.outputPath("batch-done.png"), fullPage: true });
+  await testInfo.attach("batch page when done", {
+    path: testInfo.outputPath("batch-done.png"),
+    contentType: "image/png",
+  });
+});
+
+test("pasted IMEIs are checked as they are typed, and nothing can be priced without valid ones", async ({
+  page,
+}) => {
+  await page.goto("/batches/new");
+  const picker = page.getByRole("combobox", { name: "Service" });
+  await picker.focus();
+  await picker.press("ArrowDown");
+  await picker.press("Enter");
+  await expect(page.getByTestId("picked-service")).toBeVisible();
+
+  await page.getByRole("tab", { name: "Paste IMEIs" }).click();
+  await page.getByLabel(/IMEIs, one per line/).fill("35397910667356\n3.53979E+14\n");
+  await expect(page.getByTestId("preview-valid")).toHaveText("0");
+  const invalid = page.getByRole("table", { name: "Invalid lines found in the browser" });
+  await expect(invalid.getByRole("row").filter({ hasText: "35397910667356" })).toContainText(
+    "the check digit may be missing (it would be 7)",
+  );
+  await expect(page.getByRole("button", { name: "Review cost" })).toBeDisabled();
+  await expect(page.getByText("There are no valid IMEIs to place.")).toBeVisible();
+});
+
+test("a 20,000-line file is read in a Web Worker, without freezing the page", async ({ page }) => {
+  await page.goto("/batches/new");
+  const imeis = Array.from({ length: 20_000 }, (_, i) => {
+    const body = `35000000${String(i).padStart(6, "0")}`;
+    return `${body}${luhnCheckDigit(body)}`;
+  });
+  const workerStarted = page.waitForEvent("worker");
+  await page.getByLabel("Choose a CSV file").setInputFiles({
+    name: "big.csv",
+    mimeType: "text/csv",
+    buffer: Buffer.from(`IMEI;Note\n${imeis.map((imei) => `${imei};x`).join("\n")}\n`),
+  });
+  await workerStarted;
+  await expect(page.getByTestId("preview-valid")).toHaveText("20,000");
+  await expect(page.getByTestId("preview-invalid")).toHaveText("0");
+  await expect(page.getByTestId("local-preview")).toContainText("20,000 lines read from the “IMEI” column");
+});
+
+test.describe("failures the sandbox does not produce (API answers stubbed in the browser)", () => {
+  async function pasteTwo(page: Page) {
+    await page.goto("/batches/new");
+    await pickAppleChecker(page);
+    await page.getByRole("tab", { name: "Paste IMEIs" }).click();
+    await page.getByLabel(/IMEIs, one per line/).fill("353979106673567\n356938035643809\n");
+    await expect(page.getByTestId("preview-valid")).toHaveText("2");
+  }
+
+  test("a spending limit on confirm is explained, and the page stays on the review", async ({ page }) => {
+    await pasteTwo(page);
+    await page.route("**/api/v1/batches/*/confirm", (route) =>
+      route.fulfill({
+        status: 402,
+        json: {
+          error: {
+            code: "spend_limit",
+            message:
+              "This batch ($0.16) would take today's spend to $1,600.08; the shop's daily limit is $1,600.00.",
+          },
+        },
+      }),
+    );
+    await page.getByRole("button", { name: "Review cost" }).click();
+    await page.getByRole("button", { name: "Place 2 orders for $0.16" }).click();
+    const alert = page.getByRole("alert").filter({ hasText: "Over the spending limit" });
+    await expect(alert).toContainText("the shop's daily limit is $1,600.00");
+    await expect(alert).toContainText("Nothing was placed");
+    await expect(page).toHaveURL(/\/batches\/new$/);
+  });
+
+  test("a 422 lists the server's issues with their line numbers", async ({ page }) => {
+    await pasteTwo(page);
+    await page.route("**/api/v1/batches", (route) =>
+      route.fulfill({
+        status: 422,
+        json: {
+          error: {
+            code: "validation_failed",
+            message: "No valid IMEI to place. Line 2: fails the Luhn check digit (last digit should be 9)",
+            details: {
+              issues: [
+                { field: "csv", line: 2, message: "fails the Luhn check digit (last digit should be 9)" },
+              ],
+            },
+          },
+        },
+      }),
+    );
+    await page.getByRole("button", { name: "Review cost" }).click();
+    const alert = page.getByRole("alert").filter({ hasText: "The batch could not be priced" });
+    await expect(alert).toContainText("Line 2: fails the Luhn check digit (last digit should be 9)");
+  });
+
+  test("a lost connection says so", async ({ page }) => {
+    await pasteTwo(page);
+    await page.route("**/api/v1/batches", (route) => route.abort("internetdisconnected"));
+    await page.getByRole("button", { name: "Review cost" }).click();
+    await expect(page.getByRole("alert").filter({ hasText: "No connection" })).toContainText(
+      "Nothing was placed",
+    );
+  });
+
+  test("without live updates the page polls; uncertain orders are explained and resolved; a batch is cancelled", async ({
+    page,
+  }) => {
+    const progress = {
+      id: "stub-batch",
+      status: "running",
+      service: { id: "1739", title: "Apple checker (stub)" },
+      sourceName: "stub.csv",
+      total: 3,
+      counts: {
+        queued: 1,
+        submitting: 0,
+        submitted: 0,
+        completed: 1,
+        rejected: 0,
+        duplicate: 0,
+        failed: 0,
+        uncertain: 1,
+        cancelled: 0,
+      },
+      cost: { estimated: "0.24", placed: "0.08" },
+      createdAt: "2026-11-21T10:00:00.000Z",
+      confirmedAt: "2026-11-21T10:00:05.000Z",
+      finishedAt: null,
+    };
+    const order = (id: string, imei: string, line: number, state: string, extra: object = {}) => ({
+      id,
+      imei,
+      line,
+      serviceId: "1739",
+      state,
+      upstreamOrderId: null,
+      upstreamStatus: null,
+      code: null,
+      result: null,
+      placedAt: null,
+      price: "0.08",
+      errorMessage: null,
+      ...extra,
+    });
+    let uncertainResolved = false;
+    const resolutions: unknown[] = [];
+    await page.route("**/api/v1/batches/stub-batch/events", (route) =>
+      route.fulfill({ status: 500, body: "" }),
+    );
+    await page.route("**/api/v1/batches/stub-batch", (route) => route.fulfill({ json: progress }));
+    await page.route("**/api/v1/batches/stub-batch/cancel", (route) => {
+      progress.status = "cancelled";
+      progress.counts = { ...progress.counts, queued: 0, cancelled: 1 };
+      return route.fulfill({ json: progress });
+    });
+    await page.route(
+      (url) => url.pathname === "/api/v1/orders",
+      (route: Route) =>
+        route.fulfill({
+          json: {
+            orders: [
+              order("o-1", "353979106673567", 2, "completed", {
+                upstreamOrderId: "15556534",
+                result: { model: "iPhone 12", carrier: "AT&T", fmi: "OFF", raw: "…", text: "…" },
+              }),
+              order("o-2", "356938035643809", 3, uncertainResolved ? "submitted" : "uncertain"),
+              order("o-3", "490154203237518", 4, "queued"),
+            ],
+            nextCursor: null,
+          },
+        }),
+    );
+    await page.route("**/api/v1/orders/o-2/resolve", (route) => {
+      resolutions.push(route.request().postDataJSON());
+      uncertainResolved = true;
+      progress.counts = { ...progress.counts, uncertain: 0, submitted: 1 };
+      return route.fulfill({ json: {} });
+    });
+
+    await page.goto("/batches/stub-batch");
+    await expect(page.getByTestId("progress-summary")).toContainText("1 of 3 finished");
+    await expect(page.getByText("Live updates unavailable; refreshing every 3 s")).toBeVisible();
+    const orders = page.getByRole("table", { name: "Orders of this batch" });
+    await expect(orders.getByRole("row").filter({ hasText: "353979106673567" })).toContainText(
+      "Model: iPhone 12 · Carrier: AT&T · FMI: OFF",
+    );
+
+    const needsPerson = page.getByRole("status").filter({ hasText: "1 order needs a person" });
+    await expect(needsPerson).toContainText("never retries these by itself");
+    await orders
+      .getByRole("row")
+      .filter({ hasText: "356938035643809" })
+      .getByRole("button", { name: "Resolve" })
+      .click();
+    await page.getByLabel("It was placed").check();
+    await page.getByLabel("GSM Fusion order id").fill("abc");
+    await page.getByRole("button", { name: "Save decision" }).click();
+    await expect(page.getByRole("alert").filter({ hasText: "digits only" })).toBeVisible();
+    await page.getByLabel("GSM Fusion order id").fill("15556999");
+    await page.getByRole("button", { name: "Save decision" }).click();
+    await expect(needsPerson).toHaveCount(0);
+    expect(resolutions).toEqual([{ action: "placed", upstreamOrderId: "15556999" }]);
+    await expect(orders.getByRole("row").filter({ hasText: "356938035643809" })).toContainText("Submitted");
+
+    await page.getByRole("button", { name: "Cancel batch" }).click();
+    await page.getByRole("button", { name: "Yes, cancel queued orders" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Cancelled" })).toContainText(
+      "1 order was not placed",
+    );
+    await expect(page.getByRole("button", { name: "Cancel batch" })).toHaveCount(0);
+  });
+});

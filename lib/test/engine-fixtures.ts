@@ -1,0 +1,70 @@
+/**
+ * Shared setup for order-engine tests: a migrated database, the sandbox upstream over real HTTP, a
+ * client pointed at it, the catalogue loaded, and users.
+ */
+import { createUser, type AppUser } from "@/lib/auth/users";
+import type { Provider } from "@/lib/db";
+import { GsmFusionClient, type GsmFusionConfig } from "@/lib/gsmfusion";
+import { SANDBOX_DEFAULTS } from "@/lib/gsmfusion/sandbox/defaults";
+import { startSandbox, type SandboxHandle, type SandboxOptions } from "@/lib/gsmfusion/sandbox/server";
+import { luhnCheckDigit } from "@/lib/imei";
+import { refreshCatalogue } from "@/lib/services/catalogue";
+import { createTestDb, type TestDb } from "./db";
+
+/** `count` distinct valid IMEIs (15 digits, Luhn), deterministic for a seed. */
+export function makeImeis(count: number, seed = 1): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const body = `35${String(seed % 1000).padStart(3, "0")}${String(i).padStart(9, "0")}`;
+    out.push(body + luhnCheckDigit(body));
+  }
+  return out;
+}
+
+export type EngineFixture = {
+  db: TestDb;
+  sandbox: SandboxHandle;
+  client: GsmFusionClient;
+  admin: AppUser;
+  operator: AppUser;
+  close(): Promise<void>;
+};
+
+export async function createEngineFixture(
+  provider: Provider,
+  options: { sandbox?: SandboxOptions; client?: Partial<GsmFusionConfig> } = {},
+): Promise<EngineFixture> {
+  const db = await createTestDb(provider);
+  const sandbox = await startSandbox({ port: 0, timing: { inProcessAfterMs: 0, finalAfterMs: 0 }, ...options.sandbox });
+  const client = new GsmFusionClient({
+    baseUrl: sandbox.url,
+    username: SANDBOX_DEFAULTS.username,
+    apiKey: SANDBOX_DEFAULTS.apiKey,
+    readRetries: 0,
+    ...options.client,
+  });
+  await refreshCatalogue(db, client);
+  const admin = await createUser(db, { email: "admin@test.local", password: "password-123", role: "admin" });
+  const operator = await createUser(db, { email: "op@test.local", password: "password-123", role: "operator" });
+  return {
+    db,
+    sandbox,
+    client,
+    admin,
+    operator,
+    async close() {
+      await sandbox.close();
+      await db.drop();
+    },
+  };
+}
+
+/** Polls until `check` returns true, or fails after `timeoutMs`. */
+export async function waitFor(check: () => Promise<boolean>, timeoutMs = 30_000, what = "condition"): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}

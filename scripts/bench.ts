@@ -1,0 +1,134 @@
+// npm run bench — places 20,000 orders against the sandbox (in its own process) with 200 ms latency
+// per call and concurrency 32, and prints how close the engine gets to the ideal. Prints figures; it is
+// not a test. Options: --orders N --latency MS --concurrency N --db sqlite|postgres
+import { spawn } from "node:child_process";
+import { mkdirSync, rmSync } from "node:fs";
+import path from "node:path";
+import pg from "pg";
+import { createUser } from "@/lib/auth/users";
+import { confirmBatch, createDraft } from "@/lib/batches/drafts";
+import { openDb, type Db } from "@/lib/db";
+import { GsmFusionClient } from "@/lib/gsmfusion";
+import { SANDBOX_DEFAULTS } from "@/lib/gsmfusion/sandbox/defaults";
+import { luhnCheckDigit } from "@/lib/imei";
+import { SubmissionWorker } from "@/lib/orders/worker";
+import { refreshCatalogue } from "@/lib/services/catalogue";
+import { parseFlags } from "./cli";
+
+const flags = parseFlags(process.argv.slice(2), ["orders", "latency", "concurrency", "db"]);
+const N = Number(flags.orders ?? 20_000);
+const LATENCY_MS = Number(flags.latency ?? 200);
+const CONCURRENCY = Number(flags.concurrency ?? 32);
+const DB_KIND = flags.db ?? "sqlite";
+const LIVE_LATENCY_S = 15;
+const SANDBOX_PORT = 4900 + Math.floor(Math.random() * 90);
+
+function imeis(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => {
+    const body = `35${String(i).padStart(12, "0")}`;
+    return body + luhnCheckDigit(body);
+  });
+}
+
+async function databaseUrl(): Promise<{ url: string; drop(): Promise<void> }> {
+  if (DB_KIND === "postgres") {
+    const name = `imei_desk_bench_${Date.now()}`;
+    const admin = new pg.Client({ connectionString: "postgres://postgres@127.0.0.1:5432/postgres" });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE "${name}"`);
+    await admin.end();
+    return {
+      url: `postgres://postgres@127.0.0.1:5432/${name}`,
+      drop: async () => {
+        const c = new pg.Client({ connectionString: "postgres://postgres@127.0.0.1:5432/postgres" });
+        await c.connect();
+        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+        await c.end();
+      },
+    };
+  }
+  const file = path.resolve("bench-results/bench.db");
+  mkdirSync(path.dirname(file), { recursive: true });
+  for (const s of ["", "-wal", "-shm"]) rmSync(file + s, { force: true });
+  return { url: `file:${file}`, drop: async () => undefined };
+}
+
+async function startSandboxProcess(): Promise<() => void> {
+  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/sandbox.ts"], {
+    env: { ...process.env, SANDBOX_PORT: String(SANDBOX_PORT), LOG_LEVEL: "warn" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on("data", (d: Buffer) => d.toString().includes("listening") && resolve());
+    child.on("exit", (code) => reject(new Error(`sandbox exited with ${code}`)));
+  });
+  return () => child.kill("SIGTERM");
+}
+
+async function setFaults(faults: object): Promise<void> {
+  const res = await fetch(`http://127.0.0.1:${SANDBOX_PORT}/__sandbox/faults`, { method: "POST", body: JSON.stringify(faults), headers: { "content-type": "application/json" } });
+  if (!res.ok) throw new Error(`setting sandbox faults failed: ${res.status}`);
+}
+
+async function countPlaced(db: Db, batchId: string): Promise<number> {
+  return db.prisma.order.count({ where: { batchId, state: { notIn: ["queued", "submitting"] } } });
+}
+
+const stopSandbox = await startSandboxProcess();
+const target = await databaseUrl();
+const db = await openDb(target.url);
+try {
+  const client = new GsmFusionClient({ baseUrl: `http://127.0.0.1:${SANDBOX_PORT}`, username: SANDBOX_DEFAULTS.username, apiKey: SANDBOX_DEFAULTS.apiKey, maxConcurrent: CONCURRENCY * 2 });
+  await refreshCatalogue(db, client);
+  const user = await createUser(db, { email: "bench@imei-desk.local", password: "bench-password", role: "operator" });
+  await setFaults({ latencyMs: { placeorder: LATENCY_MS } });
+
+  let t = performance.now();
+  const draft = await createDraft(db, user, { serviceId: "1739", imeis: imeis(N) });
+  const draftMs = performance.now() - t;
+  const worker = new SubmissionWorker({ db, upstream: client, concurrency: CONCURRENCY });
+  worker.start();
+  await new Promise((r) => setTimeout(r, 300)); // the worker is idle and polling, as in the app
+
+  const writesBefore = db.stats.writes + db.stats.transactions;
+  const cpuBefore = process.cpuUsage();
+  t = performance.now();
+  const confirmedAt = Date.now();
+  await confirmBatch(db, user, draft.id);
+  const confirmMs = performance.now() - t;
+  worker.nudge();
+  while ((await countPlaced(db, draft.id)) < N) await new Promise((r) => setTimeout(r, 500));
+  const wallS = (performance.now() - t) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  const writes = db.stats.writes + db.stats.transactions - writesBefore;
+  await worker.stop();
+
+  const idealS = (N * LATENCY_MS) / 1000 / CONCURRENCY;
+  const ratio = wallS / idealS;
+  const liveConcurrency = Math.ceil(((N * LIVE_LATENCY_S) / 3600) * ratio);
+  const rows = [
+    ["database", DB_KIND],
+    ["orders", N.toLocaleString("en-US")],
+    ["latency per call", `${LATENCY_MS} ms`],
+    ["concurrency", String(CONCURRENCY)],
+    ["draft (validate + price + insert)", `${(draftMs / 1000).toFixed(2)} s`],
+    ["confirm (queue all)", `${(confirmMs / 1000).toFixed(2)} s`],
+    ["wall time, confirm → all placed", `${wallS.toFixed(1)} s`],
+    ["ideal (N × latency ÷ concurrency)", `${idealS.toFixed(1)} s`],
+    ["ratio to ideal (target ≤ 1.05)", ratio.toFixed(3)],
+    ["mean placeorder call as the app saw it", `${(worker.stats.callMs / Math.max(1, worker.stats.calls)).toFixed(0)} ms`],
+    ["orders per second", (N / wallS).toFixed(1)],
+    ["app CPU per order", `${((cpu.user + cpu.system) / 1000 / N).toFixed(3)} ms`],
+    ["DB write calls per order", (writes / N).toFixed(2)],
+    ["confirm → first upstream call (target ≤ 2 s)", `${((worker.stats.firstCallAt - confirmedAt) / 1000).toFixed(2)} s`],
+    ["placed / duplicate / failed / uncertain", `${worker.stats.placed} / ${worker.stats.duplicate} / ${worker.stats.failed} / ${worker.stats.uncertain}`],
+    [`projection at ${LIVE_LATENCY_S} s per call`, `concurrency ${liveConcurrency} places ${N.toLocaleString("en-US")} in one hour`],
+  ];
+  const width = Math.max(...rows.map((r) => r[0]!.length));
+  console.log("\nIMEI Desk submission benchmark");
+  for (const [k, v] of rows) console.log(`  ${k!.padEnd(width)}  ${v}`);
+} finally {
+  await db.close();
+  await target.drop();
+  stopSandbox();
+}
