@@ -54,6 +54,8 @@ const CLAIM_GROUP = 8;
 const LEASE_SWEEP_MS = 5_000;
 const ACTIVE_REFRESH_MS = 500;
 const ANSWER_WRITE_ATTEMPTS = 8;
+// lastServedAt is for other processes' fairness; once a second per batch is plenty.
+const TOUCH_EVERY_MS = 1_000;
 
 export function newWorkerId(): string {
   return `${os.hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
@@ -94,6 +96,9 @@ export class SubmissionWorker {
   private wake: (() => void) | null = null;
   private holdUntil = 0;
   private active: ActiveBatch[] = [];
+  /** Leased (still `queued`) orders waiting for a free slot. */
+  private buffer: ClaimedOrder[] = [];
+  private readonly touchedAt = new Map<string, number>();
   private activeFetchedAt = 0;
   private lastSweep = 0;
   private readonly servedBatch = new Map<string, number>();
@@ -141,6 +146,7 @@ export class SubmissionWorker {
     this.running = false;
     this.wake?.();
     await this.loop;
+    this.buffer = [];
     while (this.inFlight > 0) await sleep(20);
     await releaseLeases(this.db, this.workerId);
   }
@@ -174,20 +180,38 @@ export class SubmissionWorker {
         await this.idle(Math.min(this.holdUntil - now, 1_000));
         continue;
       }
-      const free = this.limit - this.inFlight;
-      if (free <= 0) {
+      if (this.limit - this.inFlight <= 0) {
         await this.idle(this.opts.idlePollMs);
         continue;
       }
+      if (this.buffer.length === 0 && !(await this.claimNextGroup())) {
+        await this.idle(this.opts.idlePollMs);
+        continue;
+      }
+      while (this.limit - this.inFlight > 0 && this.buffer.length > 0) {
+        const order = this.buffer.shift()!;
+        this.inFlight += 1;
+        void this.place(order).finally(() => {
+          this.inFlight -= 1;
+          this.wake?.();
+        });
+      }
+    }
+  }
+
+  /**
+   * Leases the next small group of orders, from the batch whose turn it is. Returns false when there is
+   * no work. Claiming a group (not one order per free slot) keeps claim writes to a fraction per order;
+   * the group is small so the next batch's turn comes soon.
+   */
+  private async claimNextGroup(): Promise<boolean> {
+    for (;;) {
       const batch = await this.nextBatch();
-      if (!batch) {
-        await this.idle(this.opts.idlePollMs);
-        continue;
-      }
+      if (!batch) return false;
       const claimed = await claimQueuedOrders(this.db, {
         workerId: this.workerId,
         batchId: batch.id,
-        limit: Math.min(free, CLAIM_GROUP),
+        limit: Math.min(CLAIM_GROUP, this.limit),
         leaseMs: this.opts.claimLeaseMs,
       });
       this.markServed(batch);
@@ -199,16 +223,12 @@ export class SubmissionWorker {
       if (batch.state === "queued") {
         await markBatchRunning(this.db, batch.id);
         batch.state = "running";
-      } else {
+      } else if (Date.now() - (this.touchedAt.get(batch.id) ?? 0) > TOUCH_EVERY_MS) {
         await touchBatchServed(this.db, batch.id);
       }
-      for (const order of claimed) {
-        this.inFlight += 1;
-        void this.place(order).finally(() => {
-          this.inFlight -= 1;
-          this.wake?.();
-        });
-      }
+      this.touchedAt.set(batch.id, Date.now());
+      this.buffer.push(...claimed);
+      return true;
     }
   }
 

@@ -35,6 +35,18 @@ describe("toCatalogueFailure", () => {
     expect(describeCatalogueFailure(failure).todo).toMatch(/GSM_FUSION_BASE_URL/);
   });
 
+  it("recognises an UpstreamError from another copy of lib/gsmfusion (a separate Next.js bundle)", () => {
+    class UpstreamError extends Error {
+      override name = "UpstreamError";
+      readonly kind = "not_processed";
+      readonly code = "dns";
+    }
+    expect(toCatalogueFailure(new UpstreamError("lookup failed"))).toMatchObject({
+      code: "dns",
+      message: "lookup failed",
+    });
+  });
+
   it("names an empty listing, and hides the text of unexpected errors", () => {
     expect(toCatalogueFailure(new EmptyCatalogueError()).code).toBe("empty_catalogue");
     const internal = toCatalogueFailure(new Error("SQLITE_FULL: /var/data/imei-desk.db"));

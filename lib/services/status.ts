@@ -27,7 +27,8 @@ function asUpstreamError(error: unknown): { code: UpstreamFailureCode; message: 
   if (isUpstreamError(error)) return error;
   if (error instanceof Error && error.name === "UpstreamError") {
     const { code, kind } = error as Error & { code?: unknown; kind?: unknown };
-    if (typeof code === "string" && typeof kind === "string") return { code: code as UpstreamFailureCode, message: error.message };
+    if (typeof code === "string" && typeof kind === "string")
+      return { code: code as UpstreamFailureCode, message: error.message };
   }
   return null;
 }
@@ -106,7 +107,8 @@ const ADVICE: Record<CatalogueFailureCode, { what: string; todo: string }> = {
 
 /** Plain words for a failed refresh: what happened and what to do. */
 export function describeCatalogueFailure(failure: CatalogueFailure): { what: string; todo: string } {
-  return ADVICE[failure.code];
+  // A code this module does not know (a newer lib/gsmfusion, another bundle's copy) still gets words.
+  return ADVICE[failure.code] ?? ADVICE.upstream_error;
 }
 
 /** "just now", "1 minute ago", "5 minutes ago", "2 hours ago", "3 days ago". */
