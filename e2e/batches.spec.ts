@@ -103,6 +103,11 @@ test("pasted IMEIs are checked as they are typed, and nothing can be priced with
 });
 
 test("a 20,000-line file is read in a Web Worker, without freezing the page", async ({ page }) => {
+  const errors: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  page.on("pageerror", (error) => errors.push(error.message));
   await page.goto("/batches/new");
   const imeis = Array.from({ length: 20_000 }, (_, i) => {
     const body = `35000000${String(i).padStart(6, "0")}`;
@@ -118,6 +123,7 @@ test("a 20,000-line file is read in a Web Worker, without freezing the page", as
   await expect(page.getByTestId("preview-valid")).toHaveText("20,000");
   await expect(page.getByTestId("preview-invalid")).toHaveText("0");
   await expect(page.getByTestId("local-preview")).toContainText("20,000 lines read from the “IMEI” column");
+  expect(errors, "a worker that fails to load would log here and fall back to the main thread").toEqual([]);
 });
 
 test.describe("failures the sandbox does not produce (API answers stubbed in the browser)", () => {
@@ -185,7 +191,7 @@ test.describe("failures the sandbox does not produce (API answers stubbed in the
 
   test("without live updates the page polls; uncertain orders are explained and resolved; a batch is cancelled", async ({
     page,
-  }) => {
+  }, testInfo) => {
     const progress = {
       id: "stub-batch",
       status: "running",
@@ -274,6 +280,11 @@ test.describe("failures the sandbox does not produce (API answers stubbed in the
       .getByRole("button", { name: "Resolve" })
       .click();
     await page.getByLabel("It was placed").check();
+    await page.screenshot({ path: testInfo.outputPath("batch-uncertain.png"), fullPage: true });
+    await testInfo.attach("batch page: resolving an uncertain order", {
+      path: testInfo.outputPath("batch-uncertain.png"),
+      contentType: "image/png",
+    });
     await page.getByLabel("GSM Fusion order id").fill("abc");
     await page.getByRole("button", { name: "Save decision" }).click();
     await expect(page.getByRole("alert").filter({ hasText: "digits only" })).toBeVisible();

@@ -1,24 +1,86 @@
 import Link from "next/link";
+import { Badge } from "@/components/ui/badge";
+import { buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
+import { requireUser } from "@/lib/auth/current";
+import { countUncertainOrders, listBatchSummaries } from "@/lib/batches/progress";
+import { getDb } from "@/lib/db";
+import { formatMoney, parseMoney } from "@/lib/money";
 
 export const metadata = { title: "Dashboard" };
 
-export default function DashboardPage() {
+const STATUS_TONE = { draft: "gray", queued: "blue", running: "indigo", done: "green", cancelled: "gray" } as const;
+
+export default async function DashboardPage() {
+  const user = await requireUser();
+  const db = await getDb();
+  const [batches, uncertain] = await Promise.all([
+    listBatchSummaries(db, { ownerId: user.role === "admin" ? undefined : user.id, limit: 25 }),
+    countUncertainOrders(db),
+  ]);
+  const newBatch = (
+    <Link href="/batches/new" className={buttonClasses("primary")}>
+      New batch
+    </Link>
+  );
   return (
     <>
-      <PageHeader title="Dashboard" description="Your batches, what they cost, and what needs a person." />
-      <EmptyState
-        title="No batches yet"
-        action={
-          <Link href="/batches/new" className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500">
-            Start a batch
+      <PageHeader title="Dashboard" description="Your batches, what they cost, and what needs a person." actions={batches.length > 0 ? newBatch : undefined} />
+      {uncertain > 0 ? (
+        <div role="note" className="mb-6 rounded-lg border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900">
+          <strong>{uncertain.toLocaleString("en-US")} order{uncertain === 1 ? "" : "s"} need a decision.</strong> The
+          upstream's answer was lost, so they may or may not have been placed.{" "}
+          <Link className="font-semibold underline" href="/orders?status=uncertain">
+            Review uncertain orders
           </Link>
-        }
-      >
-        Drop a CSV or paste IMEIs, pick a service, check the count and the cost, then confirm. Every IMEI is placed
-        exactly once and results come back on their own.
-      </EmptyState>
+        </div>
+      ) : null}
+      {batches.length === 0 ? (
+        <EmptyState title="No batches yet" action={newBatch}>
+          Drop a CSV or paste IMEIs, pick a service, check the count and the cost, then confirm. Every IMEI is placed
+          exactly once and results come back on their own.
+        </EmptyState>
+      ) : (
+        <Table caption="Recent batches">
+          <THead>
+            <Tr>
+              <Th>Created</Th>
+              <Th>Batch</Th>
+              <Th>Service</Th>
+              {user.role === "admin" ? <Th>Operator</Th> : null}
+              <Th>Status</Th>
+              <Th className="text-right">Progress</Th>
+              <Th className="text-right">Estimated</Th>
+            </Tr>
+          </THead>
+          <TBody>
+            {batches.map((b) => (
+              <Tr key={b.id}>
+                <Td className="whitespace-nowrap text-slate-600">{b.createdAt.toISOString().replace("T", " ").slice(0, 16)} UTC</Td>
+                <Td>
+                  <Link className="font-medium text-indigo-700 hover:underline" href={`/batches/${b.id}`}>
+                    {b.sourceName}
+                  </Link>
+                </Td>
+                <Td className="max-w-xs truncate" title={b.serviceTitle}>
+                  {b.serviceTitle}
+                </Td>
+                {user.role === "admin" ? <Td>{b.ownerEmail}</Td> : null}
+                <Td>
+                  <Badge tone={STATUS_TONE[b.status]}>{b.status}</Badge>{" "}
+                  {b.uncertain > 0 ? <Badge tone="amber">{b.uncertain} uncertain</Badge> : null}
+                </Td>
+                <Td className="text-right tabular-nums">
+                  {b.finished.toLocaleString("en-US")} / {b.toSubmit.toLocaleString("en-US")}
+                </Td>
+                <Td className="text-right tabular-nums">{formatMoney(parseMoney(b.estimatedCost))}</Td>
+              </Tr>
+            ))}
+          </TBody>
+        </Table>
+      )}
     </>
   );
 }

@@ -55,3 +55,48 @@ export async function listBatches(db: Db, filter: { ownerId?: string; limit?: nu
     include: { service: { select: { title: true } }, owner: { select: { email: true } } },
   });
 }
+
+export type BatchSummary = {
+  id: string;
+  status: BatchState;
+  serviceTitle: string;
+  sourceName: string;
+  ownerEmail: string;
+  toSubmit: number;
+  finished: number;
+  uncertain: number;
+  estimatedCost: string;
+  createdAt: Date;
+};
+
+/** Recent batches with their progress, two queries whatever the page size. */
+export async function listBatchSummaries(db: Db, filter: { ownerId?: string; limit?: number } = {}): Promise<BatchSummary[]> {
+  const batches = await listBatches(db, filter);
+  if (batches.length === 0) return [];
+  const groups = await db.prisma.order.groupBy({
+    by: ["batchId", "state"],
+    where: { batchId: { in: batches.map((b) => b.id) } },
+    _count: { _all: true },
+  });
+  const open = new Set(["draft", "queued", "submitting", "submitted"]);
+  return batches.map((b) => {
+    const mine = groups.filter((g) => g.batchId === b.id);
+    return {
+      id: b.id,
+      status: b.state as BatchState,
+      serviceTitle: b.service.title,
+      sourceName: b.sourceName,
+      ownerEmail: b.owner.email,
+      toSubmit: b.toSubmit,
+      finished: mine.filter((g) => !open.has(g.state)).reduce((n, g) => n + g._count._all, 0),
+      uncertain: mine.find((g) => g.state === "uncertain")?._count._all ?? 0,
+      estimatedCost: toDecimalString(b.estimatedCostMicros),
+      createdAt: b.createdAt,
+    };
+  });
+}
+
+/** Orders waiting for a person, shop-wide. */
+export async function countUncertainOrders(db: Db): Promise<number> {
+  return db.prisma.order.count({ where: { state: "uncertain" } });
+}

@@ -47,6 +47,9 @@ describeEachDb("SIGKILLed worker processes", (provider) => {
     for (let i = 0; i < KILLS; i += 1) {
       const worker = spawnWorker();
       await worker.started;
+      // Kill it while it works: after its first placement (start-up itself takes a second or two).
+      const before = f.sandbox.state.charges.length;
+      await waitFor(async () => f.sandbox.state.charges.length > before, 30_000, "the restarted worker placing orders");
       await sleep(300 + Math.floor(draw() * 1_200));
       const submitting = await f.db.prisma.order.count({ where: { batchId, state: "submitting" } });
       atKill.push({ callsInFlight: f.sandbox.state.stats.inFlight, submitting, charged: f.sandbox.state.charges.length });

@@ -1,13 +1,72 @@
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
+import { getSpendReport, type SpendRow } from "@/lib/admin/spend";
+import { getDb } from "@/lib/db";
+import { formatMoney, parseMoney } from "@/lib/money";
 
 export const metadata = { title: "Statistics" };
 
-export default function StatisticsPage() {
+function SpendTable({ title, rows }: { title: string; rows: SpendRow[] }) {
+  return (
+    <section>
+      <h2 className="mb-2 text-sm font-semibold text-slate-700">{title}</h2>
+      <Table caption={title}>
+        <THead>
+          <Tr>
+            <Th>{title.replace("By ", "")}</Th>
+            <Th className="text-right">Orders</Th>
+            <Th className="text-right">Spend</Th>
+          </Tr>
+        </THead>
+        <TBody>
+          {rows.map((r) => (
+            <Tr key={r.key}>
+              <Td className="max-w-xs truncate" title={r.label}>
+                {r.label}
+              </Td>
+              <Td className="text-right tabular-nums">{r.orders.toLocaleString("en-US")}</Td>
+              <Td className="text-right tabular-nums">{formatMoney(parseMoney(r.spend))}</Td>
+            </Tr>
+          ))}
+        </TBody>
+      </Table>
+    </section>
+  );
+}
+
+export default async function StatisticsPage() {
+  const report = await getSpendReport(await getDb(), { days: 30 });
   return (
     <>
-      <PageHeader title="Statistics" description="Spend per day, per service and per operator, computed from stored orders." />
-      <EmptyState title="Nothing here yet">Nothing to count yet. Statistics fill in as orders are placed.</EmptyState>
+      <PageHeader title="Statistics" description={`Spend since ${report.from} (UTC), computed from stored orders: placed orders only.`} />
+      <div className="mb-6 grid gap-4 sm:grid-cols-3">
+        <div className="rounded-lg border border-slate-200 bg-white p-4">
+          <p className="text-sm text-slate-500">Spent (30 days)</p>
+          <p className="text-2xl font-semibold tabular-nums" data-testid="total-spend">
+            {formatMoney(parseMoney(report.total.spend))}
+          </p>
+        </div>
+        <div className="rounded-lg border border-slate-200 bg-white p-4">
+          <p className="text-sm text-slate-500">Orders placed</p>
+          <p className="text-2xl font-semibold tabular-nums">{report.total.orders.toLocaleString("en-US")}</p>
+        </div>
+        <div className="rounded-lg border border-slate-200 bg-white p-4">
+          <p className="text-sm text-slate-500">Uncertain (may be charged)</p>
+          <p className="text-2xl font-semibold tabular-nums">
+            {report.uncertain.orders.toLocaleString("en-US")} · {formatMoney(parseMoney(report.uncertain.spend))}
+          </p>
+        </div>
+      </div>
+      {report.total.orders === 0 ? (
+        <EmptyState title="Nothing to count yet">Statistics fill in as orders are placed.</EmptyState>
+      ) : (
+        <div className="grid gap-6 lg:grid-cols-3">
+          <SpendTable title="By day" rows={report.byDay} />
+          <SpendTable title="By service" rows={report.byService} />
+          <SpendTable title="By operator" rows={report.byOperator} />
+        </div>
+      )}
     </>
   );
 }
