@@ -11,7 +11,10 @@ test.describe("signed in", () => {
     await expect(page.getByTestId("signed-in-user")).toContainText(E2E_ADMIN.email);
     await expect(page.getByRole("status")).toContainText("SANDBOX");
     await page.screenshot({ path: testInfo.outputPath("shell.png"), fullPage: true });
-    await testInfo.attach("logged-in shell", { path: testInfo.outputPath("shell.png"), contentType: "image/png" });
+    await testInfo.attach("logged-in shell", {
+      path: testInfo.outputPath("shell.png"),
+      contentType: "image/png",
+    });
   });
 
   test("each page has an empty state that says what to do", async ({ page }) => {

@@ -79,6 +79,22 @@ test("a CSV is previewed, priced, confirmed once and followed until every order 
     path: testInfo.outputPath("batch-done.png"),
     contentType: "image/png",
   });
+
+  // The same file again: every IMEI was ordered already, so nothing is placed unless asked for.
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "New batch" }).click();
+  await pickAppleChecker(page);
+  await page.getByLabel("Choose a CSV file").setInputFiles(MIXED_CSV);
+  await expect(page.getByTestId("preview-valid")).toHaveText("8");
+  await page.getByRole("button", { name: "Review cost" }).click();
+  await expect(page.getByTestId("estimated-total")).toHaveText("$0.00");
+  await expect(page.getByRole("button", { name: "Nothing to place" })).toBeDisabled();
+  const earlier = page.getByRole("table", { name: "IMEIs ordered before" });
+  await expect(earlier.getByRole("row").filter({ hasText: "353979106673005" })).toContainText(
+    /Completed|Rejected/,
+  );
+  await page.getByLabel(/Order these 8 again/).check();
+  await expect(page.getByTestId("estimated-total")).toHaveText("$0.64");
+  await expect(page.getByRole("button", { name: "Place 8 orders for $0.64" })).toBeEnabled();
 });
 
 test("pasted IMEIs are checked as they are typed, and nothing can be priced without valid ones", async ({

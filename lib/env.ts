@@ -16,7 +16,10 @@ const rawSchema = z.object({
   DATABASE_URL: z
     .string()
     .default("file:./data/imei-desk.db")
-    .refine((v) => v.startsWith("file:") || /^postgres(ql)?:\/\//.test(v), "must start with file: or postgres://"),
+    .refine(
+      (v) => v.startsWith("file:") || /^postgres(ql)?:\/\//.test(v),
+      "must start with file: or postgres://",
+    ),
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   GSM_FUSION_BASE_URL: z.url("must be a URL such as https://example.com").optional(),
   GSM_FUSION_USERNAME: z.string().min(1).optional(),
@@ -24,7 +27,10 @@ const rawSchema = z.object({
   SANDBOX_PORT: z.coerce.number().int().min(1).max(65535).default(SANDBOX_DEFAULTS.port),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   SUBMIT_CONCURRENCY: z.coerce.number().int().min(1).max(512).default(16),
-  DAILY_SPEND_LIMIT: z.string().regex(decimalString, "must be a decimal amount such as 500 or 499.50").optional(),
+  DAILY_SPEND_LIMIT: z
+    .string()
+    .regex(decimalString, "must be a decimal amount such as 500 or 499.50")
+    .optional(),
   PLACEORDER_TIMEOUT_MS: z.coerce.number().int().min(1000).default(60_000),
   READ_TIMEOUT_MS: z.coerce.number().int().min(100).default(20_000),
   WORKER_ENABLED: z.enum(["true", "false"]).default("true"),
@@ -93,7 +99,9 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   const hasCredentials = Boolean(raw.GSM_FUSION_USERNAME || raw.GSM_FUSION_API_KEY);
   if (!raw.GSM_FUSION_BASE_URL && hasCredentials) {
     // Real credentials must never be sent to, or silently replaced by, the sandbox.
-    throw new EnvError("Invalid configuration: GSM_FUSION_BASE_URL is required when GSM Fusion credentials are set");
+    throw new EnvError(
+      "Invalid configuration: GSM_FUSION_BASE_URL is required when GSM Fusion credentials are set",
+    );
   }
   const baseUrl = (raw.GSM_FUSION_BASE_URL ?? `http://127.0.0.1:${raw.SANDBOX_PORT}`).replace(/\/+$/, "");
   const isSandbox = !raw.GSM_FUSION_BASE_URL || isLoopback(baseUrl);
@@ -102,12 +110,15 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     throw new EnvError(`Invalid configuration: ${missing} is required with a real GSM_FUSION_BASE_URL`);
   }
   if (!isSandbox && !baseUrl.startsWith("https://")) {
-    throw new EnvError("Invalid configuration: GSM_FUSION_BASE_URL must use https:// (the live site loses POST fields over http)");
+    throw new EnvError(
+      "Invalid configuration: GSM_FUSION_BASE_URL must use https:// (the live site loses POST fields over http)",
+    );
   }
 
   let authSecret = raw.AUTH_SECRET;
   if (!authSecret) {
-    if (raw.NODE_ENV === "production") throw new EnvError("Invalid configuration: AUTH_SECRET is required in production");
+    if (raw.NODE_ENV === "production")
+      throw new EnvError("Invalid configuration: AUTH_SECRET is required in production");
     authSecret = readOrCreateDemoSecret();
   }
 

@@ -38,7 +38,13 @@ export class AppError extends Error {
   }
 
   toBody(): ErrorBody {
-    return { error: { code: this.code, message: this.message, ...(this.details === undefined ? {} : { details: this.details }) } };
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.details === undefined ? {} : { details: this.details }),
+      },
+    };
   }
 }
 
@@ -51,7 +57,11 @@ export function fromZodError(error: z.ZodError, lineOffset = 1): AppError {
   const issues: FieldIssue[] = error.issues.map((issue) => {
     const field = issue.path.map(String).join(".") || "body";
     const index = issue.path.find((p) => typeof p === "number");
-    return { field, message: issue.message, ...(typeof index === "number" ? { line: index + lineOffset } : {}) };
+    return {
+      field,
+      message: issue.message,
+      ...(typeof index === "number" ? { line: index + lineOffset } : {}),
+    };
   });
   const first = issues[0];
   const message = first

@@ -58,7 +58,12 @@ export function setLogLevel(level: LogLevel): void {
 
 function write(level: LogLevel, msg: string, fields?: LogFields): void {
   if (order[level] < order[minLevel]) return;
-  const entry = { time: new Date().toISOString(), level, msg: redactText(msg), ...(redactValue(fields ?? {}) as object) };
+  const entry = {
+    time: new Date().toISOString(),
+    level,
+    msg: redactText(msg),
+    ...(redactValue(fields ?? {}) as object),
+  };
   sink(level, JSON.stringify(entry));
 }
 

@@ -10,7 +10,8 @@ describe("money", () => {
   });
 
   it("rejects what is not an amount", () => {
-    for (const bad of ["", "-1", "0.0000001", "1e3", "abc", "1.2.3"]) expect(() => parseMoney(bad)).toThrow(/not a money amount/);
+    for (const bad of ["", "-1", "0.0000001", "1e3", "abc", "1.2.3"])
+      expect(() => parseMoney(bad)).toThrow(/not a money amount/);
   });
 
   it("sums 20,000 checks at $0.08 to exactly $1,600 (floats would not)", () => {

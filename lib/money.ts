@@ -26,7 +26,12 @@ export function toDecimalString(micros: Micros): string {
   return `${negative ? "-" : ""}${whole}.${fraction}`;
 }
 
-const usd = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", minimumFractionDigits: 2, maximumFractionDigits: 6 });
+const usd = new Intl.NumberFormat("en-US", {
+  style: "currency",
+  currency: "USD",
+  minimumFractionDigits: 2,
+  maximumFractionDigits: 6,
+});
 
 /** 80_000n → "$0.08", 1_234_500_000n → "$1,234.50". For display only. */
 export function formatMoney(micros: Micros): string {

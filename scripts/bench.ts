@@ -54,10 +54,14 @@ async function databaseUrl(): Promise<{ url: string; drop(): Promise<void> }> {
 }
 
 async function startSandboxProcess(): Promise<() => void> {
-  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/sandbox.ts"], {
-    env: { ...process.env, SANDBOX_PORT: String(SANDBOX_PORT), LOG_LEVEL: "warn" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--conditions=react-server", "--import", "tsx", "scripts/sandbox.ts"],
+    {
+      env: { ...process.env, SANDBOX_PORT: String(SANDBOX_PORT), LOG_LEVEL: "warn" },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   await new Promise<void>((resolve, reject) => {
     child.stdout.on("data", (d: Buffer) => d.toString().includes("listening") && resolve());
     child.on("exit", (code) => reject(new Error(`sandbox exited with ${code}`)));
@@ -66,7 +70,11 @@ async function startSandboxProcess(): Promise<() => void> {
 }
 
 async function setFaults(faults: object): Promise<void> {
-  const res = await fetch(`http://127.0.0.1:${SANDBOX_PORT}/__sandbox/faults`, { method: "POST", body: JSON.stringify(faults), headers: { "content-type": "application/json" } });
+  const res = await fetch(`http://127.0.0.1:${SANDBOX_PORT}/__sandbox/faults`, {
+    method: "POST",
+    body: JSON.stringify(faults),
+    headers: { "content-type": "application/json" },
+  });
   if (!res.ok) throw new Error(`setting sandbox faults failed: ${res.status}`);
 }
 
@@ -78,9 +86,18 @@ const stopSandbox = await startSandboxProcess();
 const target = await databaseUrl();
 const db = await openDb(target.url);
 try {
-  const client = new GsmFusionClient({ baseUrl: `http://127.0.0.1:${SANDBOX_PORT}`, username: SANDBOX_DEFAULTS.username, apiKey: SANDBOX_DEFAULTS.apiKey, maxConcurrent: CONCURRENCY * 2 });
+  const client = new GsmFusionClient({
+    baseUrl: `http://127.0.0.1:${SANDBOX_PORT}`,
+    username: SANDBOX_DEFAULTS.username,
+    apiKey: SANDBOX_DEFAULTS.apiKey,
+    maxConcurrent: CONCURRENCY * 2,
+  });
   await refreshCatalogue(db, client);
-  const user = await createUser(db, { email: "bench@imei-desk.local", password: "bench-password", role: "operator" });
+  const user = await createUser(db, {
+    email: "bench@imei-desk.local",
+    password: "bench-password",
+    role: "operator",
+  });
   await setFaults({ latencyMs: { placeorder: LATENCY_MS } });
 
   let t = performance.now();
@@ -116,13 +133,25 @@ try {
     ["wall time, confirm → all placed", `${wallS.toFixed(1)} s`],
     ["ideal (N × latency ÷ concurrency)", `${idealS.toFixed(1)} s`],
     ["ratio to ideal (target ≤ 1.05)", ratio.toFixed(3)],
-    ["mean placeorder call as the app saw it", `${(worker.stats.callMs / Math.max(1, worker.stats.calls)).toFixed(0)} ms`],
+    [
+      "mean placeorder call as the app saw it",
+      `${(worker.stats.callMs / Math.max(1, worker.stats.calls)).toFixed(0)} ms`,
+    ],
     ["orders per second", (N / wallS).toFixed(1)],
     ["app CPU per order", `${((cpu.user + cpu.system) / 1000 / N).toFixed(3)} ms`],
     ["DB write calls per order", (writes / N).toFixed(2)],
-    ["confirm → first upstream call (target ≤ 2 s)", `${((worker.stats.firstCallAt - confirmedAt) / 1000).toFixed(2)} s`],
-    ["placed / duplicate / failed / uncertain", `${worker.stats.placed} / ${worker.stats.duplicate} / ${worker.stats.failed} / ${worker.stats.uncertain}`],
-    [`projection at ${LIVE_LATENCY_S} s per call`, `concurrency ${liveConcurrency} places ${N.toLocaleString("en-US")} in one hour`],
+    [
+      "confirm → first upstream call (target ≤ 2 s)",
+      `${((worker.stats.firstCallAt - confirmedAt) / 1000).toFixed(2)} s`,
+    ],
+    [
+      "placed / duplicate / failed / uncertain",
+      `${worker.stats.placed} / ${worker.stats.duplicate} / ${worker.stats.failed} / ${worker.stats.uncertain}`,
+    ],
+    [
+      `projection at ${LIVE_LATENCY_S} s per call`,
+      `concurrency ${liveConcurrency} places ${N.toLocaleString("en-US")} in one hour`,
+    ],
   ];
   const width = Math.max(...rows.map((r) => r[0]!.length));
   console.log("\nIMEI Desk submission benchmark");

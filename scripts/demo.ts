@@ -27,19 +27,31 @@ await runCli(async () => {
 
   let sandbox: Awaited<ReturnType<typeof startSandbox>> | null = null;
   if (env.upstream.isSandbox) {
-    sandbox = await startSandbox({ port: env.upstream.sandboxPort, username: env.upstream.username, apiKey: env.upstream.apiKey });
+    sandbox = await startSandbox({
+      port: env.upstream.sandboxPort,
+      username: env.upstream.username,
+      apiKey: env.upstream.apiKey,
+    });
     console.log(`Sandbox GSM Fusion upstream on ${sandbox.url}`);
   }
 
   if (!process.argv.includes("--no-build")) {
     console.log("Building the app (next build)…");
-    const build = spawnSync(process.execPath, [nextBin, "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+    const build = spawnSync(process.execPath, [nextBin, "build"], {
+      stdio: "inherit",
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+    });
     if (build.status !== 0) throw new Error("next build failed");
   }
 
   const app = spawn(process.execPath, [nextBin, "start", "-p", String(env.port)], {
     stdio: "inherit",
-    env: { ...process.env, NODE_ENV: "production", AUTH_SECRET: env.authSecret, NEXT_TELEMETRY_DISABLED: "1" },
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      AUTH_SECRET: env.authSecret,
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
   });
   console.log(`IMEI Desk on http://localhost:${env.port} (Ctrl+C to stop)`);
   const stop = () => app.kill("SIGTERM");

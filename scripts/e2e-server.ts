@@ -27,12 +27,20 @@ const { SANDBOX_DEFAULTS } = await import("@/lib/gsmfusion/sandbox/defaults");
 const db = await getDb();
 await createUser(db, { ...E2E_ADMIN, role: "admin" });
 await db.close();
-const sandbox = await startSandbox({ port: sandboxPort, username: SANDBOX_DEFAULTS.username, apiKey: SANDBOX_DEFAULTS.apiKey });
-
-const app = spawn(process.execPath, [path.resolve("node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
-  stdio: "inherit",
-  env: { ...process.env, NODE_ENV: "production" },
+const sandbox = await startSandbox({
+  port: sandboxPort,
+  username: SANDBOX_DEFAULTS.username,
+  apiKey: SANDBOX_DEFAULTS.apiKey,
 });
+
+const app = spawn(
+  process.execPath,
+  [path.resolve("node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"],
+  {
+    stdio: "inherit",
+    env: { ...process.env, NODE_ENV: "production" },
+  },
+);
 const stop = async () => {
   app.kill("SIGTERM");
   await sandbox.close();

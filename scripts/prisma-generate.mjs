@@ -19,15 +19,25 @@ for (const provider of ["sqlite", "postgresql"]) {
   const dir = path.join(root, "prisma/generated", provider);
   mkdirSync(dir, { recursive: true });
   const schema = source
-    .replace('output       = "../lib/generated/PROVIDER"', `output       = "../../../lib/generated/${provider}"`)
+    .replace(
+      'output       = "../lib/generated/PROVIDER"',
+      `output       = "../../../lib/generated/${provider}"`,
+    )
     .replace('provider = "PROVIDER"', `provider = "${provider}"`);
   if (schema.includes("PROVIDER")) throw new Error("prisma/schema.prisma: PROVIDER placeholder not replaced");
   const file = path.join(dir, "schema.prisma");
-  writeFileSync(file, `// Generated from prisma/schema.prisma by scripts/prisma-generate.mjs. Do not edit.\n${schema}`);
-  execFileSync(process.execPath, [path.join(root, "node_modules/prisma/build/index.js"), "generate", "--schema", file], {
-    cwd: root,
-    env,
-    stdio: ["ignore", "ignore", "inherit"],
-  });
+  writeFileSync(
+    file,
+    `// Generated from prisma/schema.prisma by scripts/prisma-generate.mjs. Do not edit.\n${schema}`,
+  );
+  execFileSync(
+    process.execPath,
+    [path.join(root, "node_modules/prisma/build/index.js"), "generate", "--schema", file],
+    {
+      cwd: root,
+      env,
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
   console.log(`prisma: generated the ${provider} client`);
 }

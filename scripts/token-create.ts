@@ -9,13 +9,18 @@ import { runCli, parseFlags } from "./cli";
 
 await runCli(async () => {
   const flags = parseFlags(process.argv.slice(2), ["email", "role", "name"]);
-  if (!flags.email) throw new Error("--email is required (usage: npm run token:create -- --email E [--role admin|operator])");
+  if (!flags.email)
+    throw new Error("--email is required (usage: npm run token:create -- --email E [--role admin|operator])");
   const db = await getDb();
   try {
     let user = await getUserByEmail(db, flags.email);
     if (!user) {
       if (!flags.role) throw new Error(`No user ${flags.email}; pass --role admin|operator to create one`);
-      user = await createUser(db, { email: flags.email, password: randomBytes(24).toString("base64url"), role: roleSchema.parse(flags.role) });
+      user = await createUser(db, {
+        email: flags.email,
+        password: randomBytes(24).toString("base64url"),
+        role: roleSchema.parse(flags.role),
+      });
       console.log(`Created ${user.role} ${user.email}`);
     }
     const { token, prefix } = await createApiToken(db, user.id, flags.name ?? "cli");

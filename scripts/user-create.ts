@@ -6,11 +6,19 @@ import { runCli, parseFlags } from "./cli";
 await runCli(async () => {
   const flags = parseFlags(process.argv.slice(2), ["email", "password", "role", "name"]);
   for (const required of ["email", "password", "role"]) {
-    if (!flags[required]) throw new Error(`--${required} is required (usage: npm run user:create -- --email E --password P --role admin|operator)`);
+    if (!flags[required])
+      throw new Error(
+        `--${required} is required (usage: npm run user:create -- --email E --password P --role admin|operator)`,
+      );
   }
   const db = await getDb();
   try {
-    const user = await createUser(db, { email: flags.email!, password: flags.password!, role: flags.role as never, name: flags.name });
+    const user = await createUser(db, {
+      email: flags.email!,
+      password: flags.password!,
+      role: flags.role as never,
+      name: flags.name,
+    });
     console.log(`Created ${user.role} ${user.email} (${user.id})`);
   } finally {
     await db.close();

@@ -9,7 +9,9 @@ await runCli(async () => {
   const env = getEnv();
   const db = await getDb();
   const engine = startEngine(db, getUpstream(), { concurrency: env.submitConcurrency });
-  console.log(`worker ${engine.worker.workerId} running (concurrency ${env.submitConcurrency}); SIGTERM stops it gracefully`);
+  console.log(
+    `worker ${engine.worker.workerId} running (concurrency ${env.submitConcurrency}); SIGTERM stops it gracefully`,
+  );
   stopEngineOnSignals(engine, () => {
     void db.close().finally(() => process.exit(0));
   });

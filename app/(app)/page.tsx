@@ -11,7 +11,13 @@ import { formatMoney, parseMoney } from "@/lib/money";
 
 export const metadata = { title: "Dashboard" };
 
-const STATUS_TONE = { draft: "gray", queued: "blue", running: "indigo", done: "green", cancelled: "gray" } as const;
+const STATUS_TONE = {
+  draft: "gray",
+  queued: "blue",
+  running: "indigo",
+  done: "green",
+  cancelled: "gray",
+} as const;
 
 export default async function DashboardPage() {
   const user = await requireUser();
@@ -27,11 +33,20 @@ export default async function DashboardPage() {
   );
   return (
     <>
-      <PageHeader title="Dashboard" description="Your batches, what they cost, and what needs a person." actions={batches.length > 0 ? newBatch : undefined} />
+      <PageHeader
+        title="Dashboard"
+        description="Your batches, what they cost, and what needs a person."
+        actions={batches.length > 0 ? newBatch : undefined}
+      />
       {uncertain > 0 ? (
-        <div role="note" className="mb-6 rounded-lg border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900">
-          <strong>{uncertain.toLocaleString("en-US")} order{uncertain === 1 ? "" : "s"} need a decision.</strong> The
-          upstream's answer was lost, so they may or may not have been placed.{" "}
+        <div
+          role="note"
+          className="mb-6 rounded-lg border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900"
+        >
+          <strong>
+            {uncertain.toLocaleString("en-US")} order{uncertain === 1 ? "" : "s"} need a decision.
+          </strong>{" "}
+          The answer from the upstream was lost, so they may or may not have been placed.{" "}
           <Link className="font-semibold underline" href="/orders?status=uncertain">
             Review uncertain orders
           </Link>
@@ -39,8 +54,8 @@ export default async function DashboardPage() {
       ) : null}
       {batches.length === 0 ? (
         <EmptyState title="No batches yet" action={newBatch}>
-          Drop a CSV or paste IMEIs, pick a service, check the count and the cost, then confirm. Every IMEI is placed
-          exactly once and results come back on their own.
+          Drop a CSV or paste IMEIs, pick a service, check the count and the cost, then confirm. Every IMEI is
+          placed exactly once and results come back on their own.
         </EmptyState>
       ) : (
         <Table caption="Recent batches">
@@ -58,7 +73,9 @@ export default async function DashboardPage() {
           <TBody>
             {batches.map((b) => (
               <Tr key={b.id}>
-                <Td className="whitespace-nowrap text-slate-600">{b.createdAt.toISOString().replace("T", " ").slice(0, 16)} UTC</Td>
+                <Td className="whitespace-nowrap text-slate-600">
+                  {b.createdAt.toISOString().replace("T", " ").slice(0, 16)} UTC
+                </Td>
                 <Td>
                   <Link className="font-medium text-indigo-700 hover:underline" href={`/batches/${b.id}`}>
                     {b.sourceName}

@@ -128,7 +128,7 @@ function BatchDetails({ progress, feed }: { progress: BatchProgress; feed: Progr
               label="Orders finished"
               value={finished}
               max={total}
-              segments={[...FINISHED_STATES, "uncertain" as const].map((key) => ({
+              segments={FINISHED_STATES.map((key) => ({
                 value: counts[key],
                 className: ORDER_STATE_INFO[key].bar,
                 label: ORDER_STATE_INFO[key].label,

@@ -128,7 +128,7 @@ export function ResolveOrder({
           {resolve.isPending ? "Saving…" : "Save decision"}
         </Button>
         <Button variant="ghost" onClick={onDone} disabled={resolve.isPending}>
-          Cancel
+          Not now
         </Button>
       </div>
     </form>

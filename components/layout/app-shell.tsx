@@ -3,7 +3,15 @@ import type { AppUser } from "@/lib/auth/users";
 import { NavLinks, type NavItem } from "./nav-links";
 import { SignOutButton } from "./sign-out-button";
 
-export function AppShell({ user, isSandbox, children }: { user: AppUser; isSandbox: boolean; children: ReactNode }) {
+export function AppShell({
+  user,
+  isSandbox,
+  children,
+}: {
+  user: AppUser;
+  isSandbox: boolean;
+  children: ReactNode;
+}) {
   const items: NavItem[] = [
     { href: "/", label: "Dashboard" },
     { href: "/batches/new", label: "New batch" },
@@ -15,7 +23,10 @@ export function AppShell({ user, isSandbox, children }: { user: AppUser; isSandb
   return (
     <div className="min-h-screen">
       {isSandbox ? (
-        <div role="status" className="bg-amber-400 px-4 py-1 text-center text-xs font-semibold tracking-wide text-amber-950">
+        <div
+          role="status"
+          className="bg-amber-400 px-4 py-1 text-center text-xs font-semibold tracking-wide text-amber-950"
+        >
           SANDBOX — orders go to the built-in GSM Fusion simulator. Nothing is charged.
         </div>
       ) : null}
@@ -27,7 +38,8 @@ export function AppShell({ user, isSandbox, children }: { user: AppUser; isSandb
           </div>
           <div className="flex items-center gap-3 text-sm">
             <span className="text-slate-600" data-testid="signed-in-user">
-              {user.email} <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">{user.role}</span>
+              {user.email}{" "}
+              <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">{user.role}</span>
             </span>
             <SignOutButton />
           </div>

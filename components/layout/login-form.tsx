@@ -27,7 +27,9 @@ export function LoginForm() {
     });
     setPending(false);
     if (!result || result.error) {
-      setError(result?.error && result.error !== "CredentialsSignin" ? result.error : "Wrong email or password.");
+      setError(
+        result?.error && result.error !== "CredentialsSignin" ? result.error : "Wrong email or password.",
+      );
       return;
     }
     router.replace(safeCallback(params.get("callbackUrl")));

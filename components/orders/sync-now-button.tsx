@@ -7,7 +7,10 @@ import { Button } from "@/components/ui/button";
 /** Asks the upstream about every unfinished placed order now, then reloads the page's data. */
 export function SyncNowButton({ batchId }: { batchId?: string }) {
   const router = useRouter();
-  const [state, setState] = useState<{ busy: boolean; message: string | null }>({ busy: false, message: null });
+  const [state, setState] = useState<{ busy: boolean; message: string | null }>({
+    busy: false,
+    message: null,
+  });
 
   async function onClick() {
     setState({ busy: true, message: null });
@@ -17,9 +20,17 @@ export function SyncNowButton({ batchId }: { batchId?: string }) {
         headers: { "content-type": "application/json" },
         body: JSON.stringify(batchId ? { batchId } : {}),
       });
-      const body = (await res.json()) as { checked?: number; completed?: number; rejected?: number; error?: { message: string } };
+      const body = (await res.json()) as {
+        checked?: number;
+        completed?: number;
+        rejected?: number;
+        error?: { message: string };
+      };
       if (!res.ok) throw new Error(body.error?.message ?? `HTTP ${res.status}`);
-      setState({ busy: false, message: `Checked ${body.checked ?? 0}: ${body.completed ?? 0} completed, ${body.rejected ?? 0} rejected.` });
+      setState({
+        busy: false,
+        message: `Checked ${body.checked ?? 0}: ${body.completed ?? 0} completed, ${body.rejected ?? 0} rejected.`,
+      });
       router.refresh();
     } catch (error) {
       setState({ busy: false, message: `Sync failed: ${(error as Error).message}` });

@@ -48,8 +48,12 @@ describeEachDb("spend report", (provider) => {
       { key: "2026-11-21", label: "2026-11-21", orders: 2, spend: "0.16" },
       { key: "2026-11-20", label: "2026-11-20", orders: 1, spend: "0.08" },
     ]);
-    expect(report.byService).toEqual([{ key: "1739", label: expect.stringContaining("Apple iPhone"), orders: 3, spend: "0.24" }]);
-    expect(report.byOperator).toEqual([{ key: f.operator.id, label: "op@test.local", orders: 3, spend: "0.24" }]);
+    expect(report.byService).toEqual([
+      { key: "1739", label: expect.stringContaining("Apple iPhone"), orders: 3, spend: "0.24" },
+    ]);
+    expect(report.byOperator).toEqual([
+      { key: f.operator.id, label: "op@test.local", orders: 3, spend: "0.24" },
+    ]);
     const narrow = await getSpendReport(f.db, { days: 1, now: new Date("2026-11-21T12:00:00Z") });
     expect(narrow.total).toEqual({ orders: 2, spend: "0.16" });
   });

@@ -20,11 +20,19 @@ export type SpendReport = {
 
 type Grouped = { key: string; orders: bigint | number; spend: bigint | number | null };
 
-export async function getSpendReport(db: Db, options: { days?: number; now?: Date } = {}): Promise<SpendReport> {
+export async function getSpendReport(
+  db: Db,
+  options: { days?: number; now?: Date } = {},
+): Promise<SpendReport> {
   const now = options.now ?? new Date();
-  const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - ((options.days ?? 30) - 1)));
+  const from = new Date(
+    Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - ((options.days ?? 30) - 1)),
+  );
   const charged = Prisma.join([...CHARGED_STATES]);
-  const day = db.provider === "sqlite" ? Prisma.sql`substr("placedAt", 1, 10)` : Prisma.sql`to_char("placedAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD')`;
+  const day =
+    db.provider === "sqlite"
+      ? Prisma.sql`substr("placedAt", 1, 10)`
+      : Prisma.sql`to_char("placedAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD')`;
   const groupBy = (column: Prisma.Sql) =>
     db.prisma.$queryRaw<Grouped[]>`
       SELECT ${column} AS "key", COUNT(*) AS "orders", SUM("priceMicros") AS "spend"
@@ -41,7 +49,12 @@ export async function getSpendReport(db: Db, options: { days?: number; now?: Dat
   const titles = new Map(services.map((s) => [s.id, s.title]));
   const emails = new Map(users.map((u) => [u.id, u.email]));
   const rows = (list: Grouped[], label: (key: string) => string): SpendRow[] =>
-    list.map((g) => ({ key: g.key, label: label(g.key), orders: Number(g.orders), spend: toDecimalString(BigInt(g.spend ?? 0)) }));
+    list.map((g) => ({
+      key: g.key,
+      label: label(g.key),
+      orders: Number(g.orders),
+      spend: toDecimalString(BigInt(g.spend ?? 0)),
+    }));
   const totalMicros = byDay.reduce((sum, g) => sum + BigInt(g.spend ?? 0), 0n);
   return {
     from: from.toISOString().slice(0, 10),

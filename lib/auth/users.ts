@@ -89,7 +89,9 @@ export async function verifyCredentials(
   const [byAccount, byIp] = await Promise.all(keys.map((key) => recentFailures(db, key, since)));
   if ((byAccount ?? 0) > LOGIN_LIMITS.perAccount || (byIp ?? 0) > LOGIN_LIMITS.perIp) {
     // A refused attempt is never checked, so it is no failure of its own and does not extend the lock.
-    await db.write((prisma) => prisma.loginAttempt.deleteMany({ where: { id: { in: attempts.map((a) => a.id) } } }));
+    await db.write((prisma) =>
+      prisma.loginAttempt.deleteMany({ where: { id: { in: attempts.map((a) => a.id) } } }),
+    );
     await recordAudit(db, { action: "login.rate_limited", details: { email: normalized }, ip });
     const minutes = Math.round(LOGIN_LIMITS.windowMs / 60_000);
     return {

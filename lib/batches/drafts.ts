@@ -19,7 +19,10 @@ export const createDraftSchema = z
     csv: z.string().max(5_000_000, "the file is larger than 5 MB").optional(),
     name: z.string().trim().max(200).optional(),
   })
-  .refine((v) => (v.imeis ? 1 : 0) + (v.csv !== undefined ? 1 : 0) === 1, { message: "send either imeis or csv", path: ["imeis"] });
+  .refine((v) => (v.imeis ? 1 : 0) + (v.csv !== undefined ? 1 : 0) === 1, {
+    message: "send either imeis or csv",
+    path: ["imeis"],
+  });
 
 export type CreateDraftInput = z.input<typeof createDraftSchema>;
 
@@ -44,7 +47,10 @@ export type DraftSummary = {
 const STORED_LIST_CAP = 1_000;
 const LOOKUP_CHUNK = 500;
 
-function sourceLines(input: z.infer<typeof createDraftSchema>): { lines: ImeiLine[]; problems: InvalidLine[] } {
+function sourceLines(input: z.infer<typeof createDraftSchema>): {
+  lines: ImeiLine[];
+  problems: InvalidLine[];
+} {
   if (input.imeis) return { lines: input.imeis.map((value, i) => ({ line: i + 1, value })), problems: [] };
   const extracted = extractImeiLines(input.csv ?? "");
   if (extracted.lines.length === 0 && extracted.problems.length > 0) {
@@ -53,11 +59,19 @@ function sourceLines(input: z.infer<typeof createDraftSchema>): { lines: ImeiLin
       issues: extracted.problems.map((p) => ({ field: "csv", line: p.line, message: p.message })),
     });
   }
-  return { lines: extracted.lines, problems: extracted.problems.map((p) => ({ line: p.line, value: "", reason: p.message })) };
+  return {
+    lines: extracted.lines,
+    problems: extracted.problems.map((p) => ({ line: p.line, value: "", reason: p.message })),
+  };
 }
 
 /** IMEIs of this service that are already ordered (by anyone), with their newest order. */
-async function findAlreadyOrdered(db: Db | TxClient, serviceId: string, imeis: string[], excludeBatchId?: string) {
+async function findAlreadyOrdered(
+  db: Db | TxClient,
+  serviceId: string,
+  imeis: string[],
+  excludeBatchId?: string,
+) {
   const prisma = "prisma" in db ? db.prisma : db;
   const found = new Map<string, { id: string; state: string }>();
   for (let i = 0; i < imeis.length; i += LOOKUP_CHUNK) {
@@ -89,7 +103,11 @@ export async function createDraft(db: Db, user: AppUser, raw: CreateDraftInput):
     });
   }
   const { lines, problems } = sourceLines(input);
-  if (lines.length > MAX_LINES) throw new AppError("payload_too_large", `A batch holds at most ${MAX_LINES} IMEIs; this one has ${lines.length}.`);
+  if (lines.length > MAX_LINES)
+    throw new AppError(
+      "payload_too_large",
+      `A batch holds at most ${MAX_LINES} IMEIs; this one has ${lines.length}.`,
+    );
 
   const invalid: InvalidLine[] = [...problems];
   const firstLineOf = new Map<string, number>();
@@ -105,14 +123,29 @@ export async function createDraft(db: Db, user: AppUser, raw: CreateDraftInput):
     const first = invalid[0];
     throw new AppError(
       "validation_failed",
-      first ? `No valid IMEI to place. Line ${first.line}: ${first.reason}` : "No IMEIs found: the input is empty.",
-      { issues: invalid.slice(0, STORED_LIST_CAP).map((i) => ({ field: input.csv !== undefined ? "csv" : "imeis", line: i.line, message: i.reason })) },
+      first
+        ? `No valid IMEI to place. Line ${first.line}: ${first.reason}`
+        : "No IMEIs found: the input is empty.",
+      {
+        issues: invalid
+          .slice(0, STORED_LIST_CAP)
+          .map((i) => ({
+            field: input.csv !== undefined ? "csv" : "imeis",
+            line: i.line,
+            message: i.reason,
+          })),
+      },
     );
   }
 
   const imeis = [...firstLineOf.keys()];
   const repeats = await findAlreadyOrdered(db, service.id, imeis);
-  const alreadyOrdered: AlreadyOrdered[] = [...repeats].map(([imei, o]) => ({ imei, orderId: o.id, state: o.state, line: firstLineOf.get(imei)! }));
+  const alreadyOrdered: AlreadyOrdered[] = [...repeats].map(([imei, o]) => ({
+    imei,
+    orderId: o.id,
+    state: o.state,
+    line: firstLineOf.get(imei)!,
+  }));
   alreadyOrdered.sort((a, b) => a.line - b.line);
   const unit = service.priceMicros;
   const estimated = unit * BigInt(imeis.length - repeats.size);
@@ -146,8 +179,15 @@ export async function createDraft(db: Db, user: AppUser, raw: CreateDraftInput):
       state: "draft",
       priceMicros: unit,
     }));
-    for (let i = 0; i < rows.length; i += 2_000) await tx.order.createMany({ data: rows.slice(i, i + 2_000) });
-    await recordAuditIn(tx, { actorId: user.id, action: "batch.draft", targetType: "batch", targetId: created.id, details: { count: imeis.length, serviceId: service.id } });
+    for (let i = 0; i < rows.length; i += 2_000)
+      await tx.order.createMany({ data: rows.slice(i, i + 2_000) });
+    await recordAuditIn(tx, {
+      actorId: user.id,
+      action: "batch.draft",
+      targetType: "batch",
+      targetId: created.id,
+      details: { count: imeis.length, serviceId: service.id },
+    });
     return created;
   });
 
@@ -191,7 +231,12 @@ export type ConfirmOptions = { reorderRepeats?: boolean; shopDailyLimitMicros?: 
  * cancelled unless the operator asked to re-order them, and the operator's and the shop's daily limits
  * are checked against what would be queued. Confirming again changes nothing.
  */
-export async function confirmBatch(db: Db, user: AppUser, batchId: string, options: ConfirmOptions = {}): Promise<{ alreadyConfirmed: boolean }> {
+export async function confirmBatch(
+  db: Db,
+  user: AppUser,
+  batchId: string,
+  options: ConfirmOptions = {},
+): Promise<{ alreadyConfirmed: boolean }> {
   const now = options.now ?? new Date();
   return db.transaction(async (tx) => {
     // The write first: it takes SQLite's lock at once, and makes a second confirm a no-op.
@@ -202,7 +247,8 @@ export async function confirmBatch(db: Db, user: AppUser, batchId: string, optio
     if (won.count === 0) {
       const batch = await tx.batch.findUnique({ where: { id: batchId } });
       if (!batch || (user.role !== "admin" && batch.ownerId !== user.id)) throw notFound("Batch");
-      if (batch.state === "cancelled") throw new AppError("conflict", "This batch was cancelled; start a new one.");
+      if (batch.state === "cancelled")
+        throw new AppError("conflict", "This batch was cancelled; start a new one.");
       return { alreadyConfirmed: true };
     }
     const batch = await tx.batch.findUniqueOrThrow({ where: { id: batchId } });
@@ -210,51 +256,91 @@ export async function confirmBatch(db: Db, user: AppUser, batchId: string, optio
 
     if (!options.reorderRepeats) {
       const drafts = await tx.order.findMany({ where: { batchId, state: "draft" }, select: { imei: true } });
-      const repeats = await findAlreadyOrdered(tx, batch.serviceId, drafts.map((d) => d.imei), batchId);
+      const repeats = await findAlreadyOrdered(
+        tx,
+        batch.serviceId,
+        drafts.map((d) => d.imei),
+        batchId,
+      );
       const repeatImeis = [...repeats.keys()];
       for (let i = 0; i < repeatImeis.length; i += LOOKUP_CHUNK) {
         await tx.order.updateMany({
           where: { batchId, state: "draft", imei: { in: repeatImeis.slice(i, i + LOOKUP_CHUNK) } },
-          data: { state: "cancelled", finishedAt: now, ...actor, stateReason: "already ordered for this service; not re-ordered" },
+          data: {
+            state: "cancelled",
+            finishedAt: now,
+            ...actor,
+            stateReason: "already ordered for this service; not re-ordered",
+          },
         });
       }
     }
 
-    const toQueue = await tx.order.aggregate({ where: { batchId, state: "draft" }, _count: true, _sum: { priceMicros: true } });
+    const toQueue = await tx.order.aggregate({
+      where: { batchId, state: "draft" },
+      _count: true,
+      _sum: { priceMicros: true },
+    });
     const cost = toQueue._sum.priceMicros ?? 0n;
-    const owner = await tx.user.findUniqueOrThrow({ where: { id: batch.ownerId }, select: { dailySpendLimitMicros: true } });
+    const owner = await tx.user.findUniqueOrThrow({
+      where: { id: batch.ownerId },
+      select: { dailySpendLimitMicros: true },
+    });
     if (owner.dailySpendLimitMicros != null) {
       const spent = await spentToday(tx, batch.ownerId, now);
       if (spent + cost > owner.dailySpendLimitMicros) {
-        throw new AppError("spend_limit", `This batch costs $${toDecimalString(cost)}; with $${toDecimalString(spent)} already committed today it passes your daily limit of $${toDecimalString(owner.dailySpendLimitMicros)}.`);
+        throw new AppError(
+          "spend_limit",
+          `This batch costs $${toDecimalString(cost)}; with $${toDecimalString(spent)} already committed today it passes your daily limit of $${toDecimalString(owner.dailySpendLimitMicros)}.`,
+        );
       }
     }
     if (options.shopDailyLimitMicros != null) {
       const spent = await spentToday(tx, null, now);
       if (spent + cost > options.shopDailyLimitMicros) {
-        throw new AppError("spend_limit", `This batch costs $${toDecimalString(cost)}; with $${toDecimalString(spent)} already committed today it passes the shop's daily limit of $${toDecimalString(options.shopDailyLimitMicros)}.`);
+        throw new AppError(
+          "spend_limit",
+          `This batch costs $${toDecimalString(cost)}; with $${toDecimalString(spent)} already committed today it passes the shop's daily limit of $${toDecimalString(options.shopDailyLimitMicros)}.`,
+        );
       }
     }
 
-    await tx.order.updateMany({ where: { batchId, state: "draft" }, data: { state: "queued", ...actor, stateReason: "batch confirmed" } });
+    await tx.order.updateMany({
+      where: { batchId, state: "draft" },
+      data: { state: "queued", ...actor, stateReason: "batch confirmed" },
+    });
     await tx.batch.update({ where: { id: batchId }, data: { estimatedCostMicros: cost } });
-    if (toQueue._count === 0) await tx.batch.update({ where: { id: batchId }, data: { state: "done", finishedAt: now } });
+    if (toQueue._count === 0)
+      await tx.batch.update({ where: { id: batchId }, data: { state: "done", finishedAt: now } });
     await recordAuditIn(tx, {
       actorId: user.id,
       action: "batch.confirm",
       targetType: "batch",
       targetId: batchId,
-      details: { orders: toQueue._count, cost: toDecimalString(cost), reorderRepeats: options.reorderRepeats ?? false },
+      details: {
+        orders: toQueue._count,
+        cost: toDecimalString(cost),
+        reorderRepeats: options.reorderRepeats ?? false,
+      },
     });
     return { alreadyConfirmed: false };
   });
 }
 
 /** Cancels a batch: orders not yet being placed are cancelled; orders already sent carry on. */
-export async function cancelBatch(db: Db, user: AppUser, batchId: string, now = new Date()): Promise<{ cancelledOrders: number }> {
+export async function cancelBatch(
+  db: Db,
+  user: AppUser,
+  batchId: string,
+  now = new Date(),
+): Promise<{ cancelledOrders: number }> {
   return db.transaction(async (tx) => {
     const won = await tx.batch.updateMany({
-      where: { id: batchId, ownerId: user.role === "admin" ? undefined : user.id, state: { in: ["draft", "queued", "running"] } },
+      where: {
+        id: batchId,
+        ownerId: user.role === "admin" ? undefined : user.id,
+        state: { in: ["draft", "queued", "running"] },
+      },
       data: { state: "cancelled", cancelledAt: now },
     });
     if (won.count === 0) {
@@ -267,9 +353,21 @@ export async function cancelBatch(db: Db, user: AppUser, batchId: string, now = 
     // `submitting` requires `queued` and so fails.
     const cancelled = await tx.order.updateMany({
       where: { batchId, state: { in: ["draft", "queued"] } },
-      data: { state: "cancelled", finishedAt: now, stateActor: `user:${user.id}`, stateReason: "batch cancelled", leaseOwner: null },
+      data: {
+        state: "cancelled",
+        finishedAt: now,
+        stateActor: `user:${user.id}`,
+        stateReason: "batch cancelled",
+        leaseOwner: null,
+      },
     });
-    await recordAuditIn(tx, { actorId: user.id, action: "batch.cancel", targetType: "batch", targetId: batchId, details: { orders: cancelled.count } });
+    await recordAuditIn(tx, {
+      actorId: user.id,
+      action: "batch.cancel",
+      targetType: "batch",
+      targetId: batchId,
+      details: { orders: cancelled.count },
+    });
     return { cancelledOrders: cancelled.count };
   });
 }

@@ -11,7 +11,11 @@ export function isBatchSettled(p: BatchProgress): boolean {
   return (p.status === "done" || p.status === "cancelled") && open === 0;
 }
 
-export function batchProgressStream(db: Db, batchId: string, options: { lastEventId?: number; signal?: AbortSignal; intervalMs?: number; heartbeatMs?: number } = {}): ReadableStream<Uint8Array> {
+export function batchProgressStream(
+  db: Db,
+  batchId: string,
+  options: { lastEventId?: number; signal?: AbortSignal; intervalMs?: number; heartbeatMs?: number } = {},
+): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const intervalMs = options.intervalMs ?? 1_000;
   const heartbeatMs = options.heartbeatMs ?? 15_000;

@@ -20,9 +20,17 @@ export type BatchProgress = {
 };
 
 export async function getBatchProgress(db: Db, batchId: string): Promise<BatchProgress> {
-  const batch = await db.prisma.batch.findUnique({ where: { id: batchId }, include: { service: { select: { id: true, title: true } } } });
+  const batch = await db.prisma.batch.findUnique({
+    where: { id: batchId },
+    include: { service: { select: { id: true, title: true } } },
+  });
   if (!batch) throw notFound("Batch");
-  const groups = await db.prisma.order.groupBy({ by: ["state"], where: { batchId }, _count: { _all: true }, _sum: { priceMicros: true } });
+  const groups = await db.prisma.order.groupBy({
+    by: ["state"],
+    where: { batchId },
+    _count: { _all: true },
+    _sum: { priceMicros: true },
+  });
   const counts = emptyCounts();
   let placed = 0n;
   let uncertain = 0n;
@@ -40,7 +48,11 @@ export async function getBatchProgress(db: Db, batchId: string): Promise<BatchPr
     total: batch.totalLines,
     toSubmit: batch.toSubmit,
     counts,
-    cost: { estimated: toDecimalString(batch.estimatedCostMicros), placed: toDecimalString(placed), uncertain: toDecimalString(uncertain) },
+    cost: {
+      estimated: toDecimalString(batch.estimatedCostMicros),
+      placed: toDecimalString(placed),
+      uncertain: toDecimalString(uncertain),
+    },
     createdAt: batch.createdAt.toISOString(),
     confirmedAt: batch.confirmedAt?.toISOString() ?? null,
     finishedAt: batch.finishedAt?.toISOString() ?? null,
@@ -70,7 +82,10 @@ export type BatchSummary = {
 };
 
 /** Recent batches with their progress, two queries whatever the page size. */
-export async function listBatchSummaries(db: Db, filter: { ownerId?: string; limit?: number } = {}): Promise<BatchSummary[]> {
+export async function listBatchSummaries(
+  db: Db,
+  filter: { ownerId?: string; limit?: number } = {},
+): Promise<BatchSummary[]> {
   const batches = await listBatches(db, filter);
   if (batches.length === 0) return [];
   const groups = await db.prisma.order.groupBy({

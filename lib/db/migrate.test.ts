@@ -21,7 +21,8 @@ type ModelInfo = { fields: FieldInfo[] };
 // The generated client's own description of every model and field of schema.prisma.
 const generatedClass = readFileSync(path.resolve("lib/generated/sqlite/internal/class.ts"), "utf8");
 const dataModelLiteral = generatedClass.match(/config\.runtimeDataModel = JSON\.parse\((".*")\)/)?.[1] ?? "";
-const models = (JSON.parse(JSON.parse(dataModelLiteral) as string) as { models: Record<string, ModelInfo> }).models;
+const models = (JSON.parse(JSON.parse(dataModelLiteral) as string) as { models: Record<string, ModelInfo> })
+  .models;
 
 function sampleValue(field: FieldInfo, seq: number): unknown {
   switch (field.type) {
@@ -64,9 +65,15 @@ async function roundTripEveryModel(db: Db) {
       for (const { relation, fk } of foreignKeys) {
         data[fk!.name] = relation.type === name ? null : created.get(relation.type)!.id;
       }
-      const delegate = (db.prisma as unknown as Record<string, { create: Function; findUniqueOrThrow: Function }>)[
-        name.charAt(0).toLowerCase() + name.slice(1)
-      ]!;
+      const delegate = (
+        db.prisma as unknown as Record<
+          string,
+          {
+            create(args: unknown): Promise<unknown>;
+            findUniqueOrThrow(args: unknown): Promise<Record<string, unknown>>;
+          }
+        >
+      )[name.charAt(0).toLowerCase() + name.slice(1)]!;
       await delegate.create({ data });
       const back = await delegate.findUniqueOrThrow({ where: { id: data.id } });
       for (const [key, value] of Object.entries(data)) {
@@ -97,12 +104,14 @@ describeEachDb("migrations", (provider) => {
     expect(result.applied).toEqual(local.map((m) => m.name));
     const db = await openDb(target.url, { migrate: false });
     try {
-      const rows = await db.prisma.$queryRawUnsafe<{ migration_name: string; checksum: string; finished_at: unknown }[]>(
-        `SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" ORDER BY migration_name`,
-      );
+      const rows = await db.prisma.$queryRawUnsafe<
+        { migration_name: string; checksum: string; finished_at: unknown }[]
+      >(`SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" ORDER BY migration_name`);
       expect(rows.map((r) => r.migration_name)).toEqual(local.map((m) => m.name));
       for (const [i, row] of rows.entries()) {
-        const file = readFileSync(path.resolve("prisma/migrations", provider, row.migration_name, "migration.sql"));
+        const file = readFileSync(
+          path.resolve("prisma/migrations", provider, row.migration_name, "migration.sql"),
+        );
         expect(row.checksum).toBe(createHash("sha256").update(file).digest("hex"));
         expect(row.checksum).toBe(local[i]!.checksum);
         expect(row.finished_at).not.toBeNull();
@@ -113,7 +122,10 @@ describeEachDb("migrations", (provider) => {
   });
 
   it("is idempotent", async () => {
-    expect(await migrateDatabase(target.url)).toEqual({ applied: [], alreadyApplied: readMigrations(provider).length });
+    expect(await migrateDatabase(target.url)).toEqual({
+      applied: [],
+      alreadyApplied: readMigrations(provider).length,
+    });
   });
 
   it("leaves a database that matches schema.prisma exactly", async () => {
@@ -136,7 +148,9 @@ describeEachDb("migrations", (provider) => {
       const db = await openDb(drifted.url, { migrate: false });
       await db.prisma.$executeRawUnsafe(`DROP INDEX "AuditEvent_createdAt_idx"`);
       await db.close();
-      expect(await diffDatabaseToSchema(drifted.url, generatedSchemaPath(provider))).toMatch(/AuditEvent_createdAt_idx/);
+      expect(await diffDatabaseToSchema(drifted.url, generatedSchemaPath(provider))).toMatch(
+        /AuditEvent_createdAt_idx/,
+      );
     } finally {
       await drifted.drop();
     }

@@ -51,10 +51,13 @@ function checkHistory(migrations: Migration[], rows: AppliedRow[]): Migration[] 
   const byName = new Map(rows.filter((r) => r.rolled_back_at == null).map((r) => [r.migration_name, r]));
   for (const row of byName.values()) {
     if (row.finished_at == null) {
-      throw new Error(`Migration ${row.migration_name} failed earlier and left the database half-migrated; fix it by hand`);
+      throw new Error(
+        `Migration ${row.migration_name} failed earlier and left the database half-migrated; fix it by hand`,
+      );
     }
     const local = migrations.find((m) => m.name === row.migration_name);
-    if (!local) throw new Error(`Migration ${row.migration_name} is applied but missing from prisma/migrations`);
+    if (!local)
+      throw new Error(`Migration ${row.migration_name} is applied but missing from prisma/migrations`);
     if (local.checksum !== row.checksum) {
       throw new Error(`Migration ${row.migration_name} was edited after it was applied (checksum differs)`);
     }
@@ -94,7 +97,9 @@ function migrateSqlite(file: string, migrations: Migration[]): MigrateResult {
     // then sees the migrations as applied.
     db.exec("BEGIN IMMEDIATE");
     try {
-      const rows = db.prepare(`SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"`).all() as AppliedRow[];
+      const rows = db
+        .prepare(`SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"`)
+        .all() as AppliedRow[];
       const pending = checkHistory(migrations, rows);
       for (const m of pending) {
         db.exec(m.sql);

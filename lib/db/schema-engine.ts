@@ -74,7 +74,9 @@ async function engineFor(databaseUrl: string, schemaFile: string): Promise<Schem
   const wasm = await loadWasm();
   const factory =
     providerOf(databaseUrl) === "sqlite"
-      ? new PrismaBetterSqlite3({ url: databaseUrl === "file::memory:" ? ":memory:" : sqlitePathOf(databaseUrl) })
+      ? new PrismaBetterSqlite3({
+          url: databaseUrl === "file::memory:" ? ":memory:" : sqlitePathOf(databaseUrl),
+        })
       : new PrismaPg(new pg.Pool({ connectionString: databaseUrl, Client: CharAsTextClient }));
   return wasm.SchemaEngine.new(
     { datamodels: [[schemaFile, readFileSync(schemaFile, "utf8")]] },
@@ -112,5 +114,9 @@ export async function diffDatabaseToSchema(databaseUrl: string, schemaFile: stri
 /** The SQL from one schema file (or nothing) to another, for authoring a migration. */
 export function diffSchemas(provider: Provider, fromFile: string | null, toFile: string): Promise<string> {
   const url = provider === "sqlite" ? "file::memory:" : "postgres://postgres@127.0.0.1:5432/postgres";
-  return diff(url, toFile, fromFile ? { tag: "schemaDatamodel", files: schemaFiles(fromFile) } : { tag: "empty" });
+  return diff(
+    url,
+    toFile,
+    fromFile ? { tag: "schemaDatamodel", files: schemaFiles(fromFile) } : { tag: "empty" },
+  );
 }

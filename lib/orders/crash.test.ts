@@ -9,7 +9,13 @@ import { confirmBatch, createDraft } from "@/lib/batches/drafts";
 import { createPrng } from "@/lib/gsmfusion/sandbox/prng";
 import { describeEachDb } from "@/lib/test/db";
 import { makeImeis, waitFor, type EngineFixture } from "@/lib/test/engine-fixtures";
-import { captureLogs, checkEventHistory, checkLedger, countInFlight, createQuickFixture } from "@/lib/test/order-invariants";
+import {
+  captureLogs,
+  checkEventHistory,
+  checkLedger,
+  countInFlight,
+  createQuickFixture,
+} from "@/lib/test/order-invariants";
 import { spawnWorkerProcess, type WorkerProcess } from "@/lib/test/worker-process";
 
 const ORDERS = 2_000;
@@ -38,7 +44,9 @@ describeEachDb("SIGKILLed worker processes", (provider) => {
   beforeAll(async () => {
     logs = captureLogs();
     // Placeorder takes 20–60 ms, so kills land while calls are in flight.
-    f = await createQuickFixture(provider, { sandbox: { seed: 3, faults: { seed: 3, latencyMs: { placeorder: 20 }, jitterMs: 40 } } });
+    f = await createQuickFixture(provider, {
+      sandbox: { seed: 3, faults: { seed: 3, latencyMs: { placeorder: 20 }, jitterMs: 40 } },
+    });
     const draft = await createDraft(f.db, f.operator, { serviceId: "1739", imeis: makeImeis(ORDERS, 57) });
     batchId = draft.id;
     await confirmBatch(f.db, f.operator, batchId);
@@ -49,10 +57,18 @@ describeEachDb("SIGKILLed worker processes", (provider) => {
       await worker.started;
       // Kill it while it works: after its first placement (start-up itself takes a second or two).
       const before = f.sandbox.state.charges.length;
-      await waitFor(async () => f.sandbox.state.charges.length > before, 30_000, "the restarted worker placing orders");
+      await waitFor(
+        async () => f.sandbox.state.charges.length > before,
+        30_000,
+        "the restarted worker placing orders",
+      );
       await sleep(300 + Math.floor(draw() * 1_200));
       const submitting = await f.db.prisma.order.count({ where: { batchId, state: "submitting" } });
-      atKill.push({ callsInFlight: f.sandbox.state.stats.inFlight, submitting, charged: f.sandbox.state.charges.length });
+      atKill.push({
+        callsInFlight: f.sandbox.state.stats.inFlight,
+        submitting,
+        charged: f.sandbox.state.charges.length,
+      });
       const exit = await worker.kill("SIGKILL");
       expect(exit.signal).toBe("SIGKILL");
     }
@@ -62,7 +78,11 @@ describeEachDb("SIGKILLed worker processes", (provider) => {
     const last = spawnWorker();
     await last.started;
     console.log("last started", Date.now() - t1, f.sandbox.state.charges.length);
-    await waitFor(async () => (await countInFlight(f.db, [batchId])) === 0, 60_000, "no order queued or submitting");
+    await waitFor(
+      async () => (await countInFlight(f.db, [batchId])) === 0,
+      60_000,
+      "no order queued or submitting",
+    );
     console.log("finished", Date.now() - t1, f.sandbox.state.charges.length);
     const exit = await last.kill("SIGTERM");
     expect(exit.code).toBe(0);
@@ -76,7 +96,9 @@ describeEachDb("SIGKILLed worker processes", (provider) => {
 
   it("the kills struck while orders were being placed", async () => {
     expect(atKill).toHaveLength(KILLS);
-    const leaseExpired = await f.db.prisma.order.count({ where: { batchId, state: "uncertain", errorKind: "lease_expired" } });
+    const leaseExpired = await f.db.prisma.order.count({
+      where: { batchId, state: "uncertain", errorKind: "lease_expired" },
+    });
     const struckMidCall = atKill.some((k) => k.callsInFlight > 0 || k.submitting > 0);
     expect(struckMidCall || leaseExpired > 0, `kills: ${JSON.stringify(atKill)}`).toBe(true);
     // Each kill happened after some progress and before the end.

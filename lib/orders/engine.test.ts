@@ -23,9 +23,22 @@ describeEachDb("order engine, happy path", (provider) => {
     expect(f.sandbox.state.charges).toHaveLength(0); // a draft places nothing
     await confirmBatch(f.db, f.operator, draft.id);
 
-    const worker = new SubmissionWorker({ db: f.db, upstream: f.client, concurrency: 8, idlePollMs: 20, firstCheckMs: () => 0 });
+    const worker = new SubmissionWorker({
+      db: f.db,
+      upstream: f.client,
+      concurrency: 8,
+      idlePollMs: 20,
+      firstCheckMs: () => 0,
+    });
     worker.start();
-    await waitFor(async () => (await getBatchProgress(f.db, draft.id)).counts.submitted + (await getBatchProgress(f.db, draft.id)).counts.completed === 40, 30_000, "all placed");
+    await waitFor(
+      async () =>
+        (await getBatchProgress(f.db, draft.id)).counts.submitted +
+          (await getBatchProgress(f.db, draft.id)).counts.completed ===
+        40,
+      30_000,
+      "all placed",
+    );
     await worker.stop();
 
     const charges = f.sandbox.state.charges;
@@ -40,7 +53,15 @@ describeEachDb("order engine, happy path", (provider) => {
     expect(progress.counts.completed + progress.counts.rejected).toBe(40);
     expect(progress.status).toBe("done");
     expect(progress.cost.placed).toBe("3.20");
-    const events = await f.db.prisma.orderEvent.findMany({ where: { orderId: orders[0]!.id }, orderBy: { createdAt: "asc" } });
-    expect(events.map((e) => e.toState)).toEqual(["queued", "submitting", "submitted", expect.stringMatching(/completed|rejected/)]);
+    const events = await f.db.prisma.orderEvent.findMany({
+      where: { orderId: orders[0]!.id },
+      orderBy: { createdAt: "asc" },
+    });
+    expect(events.map((e) => e.toState)).toEqual([
+      "queued",
+      "submitting",
+      "submitted",
+      expect.stringMatching(/completed|rejected/),
+    ]);
   });
 });

@@ -33,7 +33,11 @@ export function startEngine(
   const stopCatalogue = startCatalogueRefreshLoop(db, upstream, CATALOGUE_REFRESH_MS);
   worker.start();
   sync.start();
-  log.info("order engine started", { workerId: worker.workerId, concurrency: options.concurrency, provider: db.provider });
+  log.info("order engine started", {
+    workerId: worker.workerId,
+    concurrency: options.concurrency,
+    provider: db.provider,
+  });
   const engine: Engine = {
     worker,
     sync,

@@ -9,7 +9,13 @@ import { confirmBatch, createDraft } from "@/lib/batches/drafts";
 import type { SandboxFaults } from "@/lib/gsmfusion/sandbox/server";
 import { describeEachDb } from "@/lib/test/db";
 import { makeImeis, waitFor, type EngineFixture } from "@/lib/test/engine-fixtures";
-import { captureLogs, checkEventHistory, checkLedger, countInFlight, createQuickFixture } from "@/lib/test/order-invariants";
+import {
+  captureLogs,
+  checkEventHistory,
+  checkLedger,
+  countInFlight,
+  createQuickFixture,
+} from "@/lib/test/order-invariants";
 import { syncNow } from "./sync";
 import { SubmissionWorker } from "./worker";
 
@@ -30,7 +36,13 @@ const PHASE_ONE: SandboxFaults = {
   rate502AfterCharge: 0.02,
 };
 // Then: 429 with Retry-After 0 (no pause, back-off only) and a hard limit on calls in flight.
-const PHASE_TWO: SandboxFaults = { ...PHASE_ONE, seed: 777, rate429: 0.03, retryAfterSeconds: 0, maxConcurrent: 12 };
+const PHASE_TWO: SandboxFaults = {
+  ...PHASE_ONE,
+  seed: 777,
+  rate429: 0.03,
+  retryAfterSeconds: 0,
+  maxConcurrent: 12,
+};
 
 describeEachDb("placing 1,000 orders through every fault class", (provider) => {
   let f: EngineFixture;
@@ -53,13 +65,29 @@ describeEachDb("placing 1,000 orders through every fault class", (provider) => {
     await confirmBatch(f.db, f.operator, batchId);
 
     f.sandbox.state.setFaults(PHASE_ONE);
-    worker = new SubmissionWorker({ db: f.db, upstream: f.client, concurrency: 16, idlePollMs: 10, retryBaseMs: 20, retryMaxMs: 400, firstCheckMs: () => 0 });
+    worker = new SubmissionWorker({
+      db: f.db,
+      upstream: f.client,
+      concurrency: 16,
+      idlePollMs: 10,
+      retryBaseMs: 20,
+      retryMaxMs: 400,
+      firstCheckMs: () => 0,
+    });
     const t0 = Date.now();
     worker.start();
-    await waitFor(async () => f.sandbox.state.charges.length >= ORDERS * 0.4, 30_000, "the first 40% charged");
+    await waitFor(
+      async () => f.sandbox.state.charges.length >= ORDERS * 0.4,
+      30_000,
+      "the first 40% charged",
+    );
     console.log("phase1", Date.now() - t0);
     f.sandbox.state.setFaults(PHASE_TWO);
-    await waitFor(async () => (await countInFlight(f.db, [batchId])) === 0, 45_000, "no order queued or submitting");
+    await waitFor(
+      async () => (await countInFlight(f.db, [batchId])) === 0,
+      45_000,
+      "no order queued or submitting",
+    );
     console.log("phase2", Date.now() - t0, worker.stats, f.sandbox.state.stats);
     await worker.stop();
     // Results come back over a healthy connection.
@@ -75,15 +103,21 @@ describeEachDb("placing 1,000 orders through every fault class", (provider) => {
   });
 
   it("exercised every fault class", async () => {
-    const orders = await f.db.prisma.order.findMany({ where: { batchId }, select: { state: true, errorKind: true, attempts: true } });
+    const orders = await f.db.prisma.order.findMany({
+      where: { batchId },
+      select: { state: true, errorKind: true, attempts: true },
+    });
     const uncertainKinds = new Set(orders.filter((o) => o.state === "uncertain").map((o) => o.errorKind));
     // drop → reset, delay → timeout, truncate → unreadable, 502 → bad_gateway.
-    for (const kind of ["reset", "timeout", "unreadable", "bad_gateway"]) expect(uncertainKinds, `an uncertain order of kind ${kind}`).toContain(kind);
+    for (const kind of ["reset", "timeout", "unreadable", "bad_gateway"])
+      expect(uncertainKinds, `an uncertain order of kind ${kind}`).toContain(kind);
     expect(worker.stats.requeued).toBeGreaterThan(0);
     expect(orders.some((o) => o.attempts > 1)).toBe(true);
     const calls = f.sandbox.state.stats.calls.placeorder ?? 0;
     expect(calls).toBeGreaterThan(f.sandbox.state.charges.length);
-    const failureLines = logs.lines.filter((l) => l.msg === "gsmfusion: call failed").map((l) => l.fields.code);
+    const failureLines = logs.lines
+      .filter((l) => l.msg === "gsmfusion: call failed")
+      .map((l) => l.fields.code);
     for (const code of ["rate_limited", "unavailable"]) expect(failureLines).toContain(code);
   });
 

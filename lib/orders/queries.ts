@@ -7,10 +7,18 @@ import { ORDER_STATES } from "./states";
 
 const imeiListSchema = z
   .string()
-  .transform((s) => s.split(/[\s,;]+/).map((x) => x.replace(/\D/g, "")).filter(Boolean))
+  .transform((s) =>
+    s
+      .split(/[\s,;]+/)
+      .map((x) => x.replace(/\D/g, ""))
+      .filter(Boolean),
+  )
   .refine((list) => list.length <= 1_000, "at most 1,000 IMEIs per search");
 
-const dateSchema = z.string().refine((s) => !Number.isNaN(Date.parse(s)), "must be a date such as 2026-11-21").transform((s) => new Date(s));
+const dateSchema = z
+  .string()
+  .refine((s) => !Number.isNaN(Date.parse(s)), "must be a date such as 2026-11-21")
+  .transform((s) => new Date(s));
 
 export const orderFilterSchema = z.object({
   imei: imeiListSchema.optional(),
@@ -32,7 +40,14 @@ function whereOf(filter: Omit<OrderFilter, "cursor" | "limit">) {
     ...(filter.serviceId ? { serviceId: filter.serviceId } : {}),
     ...(filter.batchId ? { batchId: filter.batchId } : {}),
     ...(filter.overdue ? { overdue: filter.overdue === "true" } : {}),
-    ...(filter.from || filter.to ? { createdAt: { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lte: filter.to } : {}) } } : {}),
+    ...(filter.from || filter.to
+      ? {
+          createdAt: {
+            ...(filter.from ? { gte: filter.from } : {}),
+            ...(filter.to ? { lte: filter.to } : {}),
+          },
+        }
+      : {}),
   };
 }
 
@@ -80,7 +95,10 @@ export function toApiOrder(o: OrderRow) {
 export type ApiOrder = ReturnType<typeof toApiOrder>;
 
 /** Newest first, keyset-paged on (createdAt, id) so pages stay stable while orders arrive. */
-export async function listOrders(db: Db, filter: OrderFilter): Promise<{ orders: ApiOrder[]; nextCursor: string | null }> {
+export async function listOrders(
+  db: Db,
+  filter: OrderFilter,
+): Promise<{ orders: ApiOrder[]; nextCursor: string | null }> {
   const rows = await db.prisma.order.findMany({
     where: whereOf(filter),
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
@@ -88,21 +106,47 @@ export async function listOrders(db: Db, filter: OrderFilter): Promise<{ orders:
     ...(filter.cursor ? { cursor: { id: filter.cursor }, skip: 1 } : {}),
   });
   const page = rows.slice(0, filter.limit);
-  return { orders: page.map(toApiOrder), nextCursor: rows.length > filter.limit ? page[page.length - 1]!.id : null };
+  return {
+    orders: page.map(toApiOrder),
+    nextCursor: rows.length > filter.limit ? page[page.length - 1]!.id : null,
+  };
 }
 
 export async function getOrder(db: Db, id: string) {
-  const row = await db.prisma.order.findUnique({ where: { id }, include: { events: { orderBy: { createdAt: "asc" } }, service: { select: { title: true } } } });
+  const row = await db.prisma.order.findUnique({
+    where: { id },
+    include: { events: { orderBy: { createdAt: "asc" } }, service: { select: { title: true } } },
+  });
   if (!row) throw notFound("Order");
   return {
     ...toApiOrder(row),
     serviceTitle: row.service.title,
     attempts: row.attempts,
-    events: row.events.map((e) => ({ from: e.fromState, to: e.toState, actor: e.actor, reason: e.reason, at: e.createdAt.toISOString() })),
+    events: row.events.map((e) => ({
+      from: e.fromState,
+      to: e.toState,
+      actor: e.actor,
+      reason: e.reason,
+      at: e.createdAt.toISOString(),
+    })),
   };
 }
 
-export const EXPORT_COLUMNS = ["SERVICE", "IMEI NO.", "CREDITS", "STATUS", "CODE", "IMEI 2", "CARRIER", "SIMLOCK", "MODEL", "FMI", "ORDER DATE", "UPSTREAM ID", "STATE"] as const;
+export const EXPORT_COLUMNS = [
+  "SERVICE",
+  "IMEI NO.",
+  "CREDITS",
+  "STATUS",
+  "CODE",
+  "IMEI 2",
+  "CARRIER",
+  "SIMLOCK",
+  "MODEL",
+  "FMI",
+  "ORDER DATE",
+  "UPSTREAM ID",
+  "STATE",
+] as const;
 
 function csvCell(value: string | null | undefined): string {
   const text = value ?? "";
@@ -115,9 +159,14 @@ function csvCell(value: string | null | undefined): string {
  * The export in the site's "Advanced Export" column order (plus our ids), streamed page by page so
  * 20,000 rows never sit in memory at once.
  */
-export async function* exportOrdersCsv(db: Db, filter: Omit<OrderFilter, "cursor" | "limit">): AsyncGenerator<string> {
+export async function* exportOrdersCsv(
+  db: Db,
+  filter: Omit<OrderFilter, "cursor" | "limit">,
+): AsyncGenerator<string> {
   yield EXPORT_COLUMNS.join(",") + "\r\n";
-  const titles = new Map((await db.prisma.service.findMany({ select: { id: true, title: true } })).map((s) => [s.id, s.title]));
+  const titles = new Map(
+    (await db.prisma.service.findMany({ select: { id: true, title: true } })).map((s) => [s.id, s.title]),
+  );
   let cursor: string | undefined;
   for (;;) {
     const rows = await db.prisma.order.findMany({

@@ -12,16 +12,29 @@ import { firstCheckDelayMs } from "./sync-schedule";
 import { finishBatchIfDone, reopenBatch } from "./transitions";
 
 export const resolveSchema = z.discriminatedUnion("action", [
-  z.object({ action: z.literal("placed"), upstreamOrderId: z.string().trim().regex(/^\d{1,20}$/, "must be the upstream's numeric order id") }),
+  z.object({
+    action: z.literal("placed"),
+    upstreamOrderId: z
+      .string()
+      .trim()
+      .regex(/^\d{1,20}$/, "must be the upstream's numeric order id"),
+  }),
   z.object({ action: z.literal("not_placed") }),
   z.object({ action: z.literal("write_off"), note: z.string().max(500).optional() }),
 ]);
 export type ResolveAction = z.infer<typeof resolveSchema>;
 
-export async function resolveUncertain(db: Db, upstream: Pick<GsmFusionClient, "getOrders">, user: AppUser, orderId: string, action: ResolveAction): Promise<void> {
+export async function resolveUncertain(
+  db: Db,
+  upstream: Pick<GsmFusionClient, "getOrders">,
+  user: AppUser,
+  orderId: string,
+  action: ResolveAction,
+): Promise<void> {
   const order = await db.prisma.order.findUnique({ where: { id: orderId } });
   if (!order) throw notFound("Order");
-  if (order.state !== "uncertain") throw new AppError("conflict", `This order is ${order.state}, not uncertain; nothing to resolve.`);
+  if (order.state !== "uncertain")
+    throw new AppError("conflict", `This order is ${order.state}, not uncertain; nothing to resolve.`);
   const now = new Date();
   const actor = `user:${user.id}`;
   let changed = 0;
@@ -29,12 +42,23 @@ export async function resolveUncertain(db: Db, upstream: Pick<GsmFusionClient, "
   if (action.action === "placed") {
     // Verified with the upstream before it is believed: the id must exist and be for this IMEI.
     const [found] = await upstream.getOrders([action.upstreamOrderId]);
-    if (!found) throw new AppError("validation_failed", `upstreamOrderId: the upstream has no order ${action.upstreamOrderId}`);
+    if (!found)
+      throw new AppError(
+        "validation_failed",
+        `upstreamOrderId: the upstream has no order ${action.upstreamOrderId}`,
+      );
     if (found.imei !== order.imei) {
-      throw new AppError("validation_failed", `upstreamOrderId: order ${action.upstreamOrderId} is for IMEI ${found.imei}, not ${order.imei}`);
+      throw new AppError(
+        "validation_failed",
+        `upstreamOrderId: order ${action.upstreamOrderId} is for IMEI ${found.imei}, not ${order.imei}`,
+      );
     }
     const taken = await db.prisma.order.findUnique({ where: { upstreamOrderId: action.upstreamOrderId } });
-    if (taken) throw new AppError("conflict", `Upstream order ${action.upstreamOrderId} already belongs to another order.`);
+    if (taken)
+      throw new AppError(
+        "conflict",
+        `Upstream order ${action.upstreamOrderId} already belongs to another order.`,
+      );
     changed = await db.write(
       (prisma) => prisma.$executeRaw`
         UPDATE "Order" SET "state" = 'submitted', "upstreamOrderId" = ${action.upstreamOrderId}, "upstreamStatus" = ${found.status},
@@ -65,5 +89,11 @@ export async function resolveUncertain(db: Db, upstream: Pick<GsmFusionClient, "
   if (changed !== 1) throw new AppError("conflict", "Someone else resolved this order first.");
   if (action.action === "placed") await reopenBatch(db, order.batchId, now);
   if (action.action === "write_off") await finishBatchIfDone(db, order.batchId, now);
-  await recordAudit(db, { actorId: user.id, action: `order.resolve.${action.action}`, targetType: "order", targetId: orderId, details: action });
+  await recordAudit(db, {
+    actorId: user.id,
+    action: `order.resolve.${action.action}`,
+    targetType: "order",
+    targetId: orderId,
+    details: action,
+  });
 }

@@ -17,7 +17,14 @@ export const BATCH_STATES = ["draft", "queued", "running", "done", "cancelled"] 
 export type BatchState = (typeof BATCH_STATES)[number];
 
 /** An IMEI in one of these states was ordered (or will be) for its service: a repeat would pay again. */
-export const ORDERED_STATES: readonly OrderState[] = ["queued", "submitting", "submitted", "completed", "rejected", "uncertain"];
+export const ORDERED_STATES: readonly OrderState[] = [
+  "queued",
+  "submitting",
+  "submitted",
+  "completed",
+  "rejected",
+  "uncertain",
+];
 
 /** States in which a batch still has work for the app (placing or waiting for a result). */
 export const UNFINISHED_STATES: readonly OrderState[] = ["draft", "queued", "submitting", "submitted"];
@@ -26,5 +33,15 @@ export const UNFINISHED_STATES: readonly OrderState[] = ["draft", "queued", "sub
 export const CHARGED_STATES: readonly OrderState[] = ["submitted", "completed", "rejected"];
 
 export function emptyCounts(): Record<Exclude<OrderState, "draft">, number> {
-  return { queued: 0, submitting: 0, submitted: 0, completed: 0, rejected: 0, duplicate: 0, failed: 0, uncertain: 0, cancelled: 0 };
+  return {
+    queued: 0,
+    submitting: 0,
+    submitted: 0,
+    completed: 0,
+    rejected: 0,
+    duplicate: 0,
+    failed: 0,
+    uncertain: 0,
+    cancelled: 0,
+  };
 }

@@ -15,7 +15,13 @@ export type SyncUpstream = Pick<GsmFusionClient, "getOrders">;
 
 export type SyncFilter = { batchId?: string; orderIds?: string[]; all?: boolean };
 
-export type SyncResult = { checked: number; completed: number; rejected: number; stillOpen: number; missing: number };
+export type SyncResult = {
+  checked: number;
+  completed: number;
+  rejected: number;
+  stillOpen: number;
+  missing: number;
+};
 
 type DueOrder = {
   id: string;
@@ -33,12 +39,18 @@ const ROUND_LEASE_MS = 60_000;
 /** Picks up to `limit` submitted orders that are due, and pushes their next check out as a lease. */
 async function leaseDueOrders(db: Db, limit: number, filter: SyncFilter, now: Date): Promise<DueOrder[]> {
   const leaseUntil = new Date(now.getTime() + ROUND_LEASE_MS);
-  const due = filter.all || filter.batchId || filter.orderIds ? Prisma.empty : Prisma.sql`AND ("nextCheckAt" IS NULL OR "nextCheckAt" <= ${now})`;
+  const due =
+    filter.all || filter.batchId || filter.orderIds
+      ? Prisma.empty
+      : Prisma.sql`AND ("nextCheckAt" IS NULL OR "nextCheckAt" <= ${now})`;
   const byBatch = filter.batchId ? Prisma.sql`AND "batchId" = ${filter.batchId}` : Prisma.empty;
-  const byIds = filter.orderIds?.length ? Prisma.sql`AND "id" IN (${Prisma.join(filter.orderIds)})` : Prisma.empty;
+  const byIds = filter.orderIds?.length
+    ? Prisma.sql`AND "id" IN (${Prisma.join(filter.orderIds)})`
+    : Prisma.empty;
   const lock = db.provider === "postgresql" ? Prisma.sql`FOR UPDATE SKIP LOCKED` : Prisma.empty;
-  const leased = await db.write((prisma) =>
-    prisma.$queryRaw<{ id: string }[]>`
+  const leased = await db.write(
+    (prisma) =>
+      prisma.$queryRaw<{ id: string }[]>`
       UPDATE "Order" SET "nextCheckAt" = ${leaseUntil}
       WHERE "id" IN (
         SELECT "id" FROM "Order"
@@ -77,7 +89,13 @@ function isOverdue(order: DueOrder, now: Date): boolean {
   return now.getTime() > order.placedAt.getTime() + order.deliveryMaxMins * 60_000;
 }
 
-async function recordAnswer(db: Db, order: DueOrder, answer: UpstreamOrder | undefined, now: Date, result: SyncResult): Promise<void> {
+async function recordAnswer(
+  db: Db,
+  order: DueOrder,
+  answer: UpstreamOrder | undefined,
+  now: Date,
+  result: SyncResult,
+): Promise<void> {
   const overdue = isOverdue(order, now);
   if (answer && (answer.status === "completed" || answer.status === "rejected")) {
     const parsed = answer.code ? JSON.stringify(parseResultCode(answer.code)) : null;
@@ -95,7 +113,9 @@ async function recordAnswer(db: Db, order: DueOrder, answer: UpstreamOrder | und
     }
     return;
   }
-  const next = new Date(now.getTime() + nextCheckDelayMs(order.checkCount + 1, isInstantDelivery(order.deliveryTime)));
+  const next = new Date(
+    now.getTime() + nextCheckDelayMs(order.checkCount + 1, isInstantDelivery(order.deliveryTime)),
+  );
   const status = answer?.status ?? null;
   await db.write(
     (prisma) => prisma.$executeRaw`
@@ -108,7 +128,11 @@ async function recordAnswer(db: Db, order: DueOrder, answer: UpstreamOrder | und
 }
 
 /** One round: up to `limit` due orders, asked about in calls of at most 100 ids. */
-export async function syncDueOrders(db: Db, upstream: SyncUpstream, options: { limit?: number; filter?: SyncFilter; now?: Date } = {}): Promise<SyncResult> {
+export async function syncDueOrders(
+  db: Db,
+  upstream: SyncUpstream,
+  options: { limit?: number; filter?: SyncFilter; now?: Date } = {},
+): Promise<SyncResult> {
   const now = options.now ?? new Date();
   const result: SyncResult = { checked: 0, completed: 0, rejected: 0, stillOpen: 0, missing: 0 };
   const due = await leaseDueOrders(db, options.limit ?? 500, options.filter ?? {}, now);
@@ -132,7 +156,11 @@ export async function syncDueOrders(db: Db, upstream: SyncUpstream, options: { l
 }
 
 /** "Sync now": every unfinished placed order matching the filter (up to 20,000), regardless of schedule. */
-export async function syncNow(db: Db, upstream: SyncUpstream, filter: Omit<SyncFilter, "all"> = {}): Promise<SyncResult> {
+export async function syncNow(
+  db: Db,
+  upstream: SyncUpstream,
+  filter: Omit<SyncFilter, "all"> = {},
+): Promise<SyncResult> {
   const total: SyncResult = { checked: 0, completed: 0, rejected: 0, stillOpen: 0, missing: 0 };
   const rows = await db.prisma.order.findMany({
     where: {

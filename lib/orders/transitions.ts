@@ -29,8 +29,9 @@ export async function claimQueuedOrders(
   const now = input.now ?? new Date();
   const leaseUntil = new Date(now.getTime() + input.leaseMs);
   const lockClause = db.provider === "postgresql" ? Prisma.sql`FOR UPDATE SKIP LOCKED` : Prisma.empty;
-  const rows = await db.write((prisma) =>
-    prisma.$queryRaw<ClaimedOrder[]>`
+  const rows = await db.write(
+    (prisma) =>
+      prisma.$queryRaw<ClaimedOrder[]>`
       UPDATE "Order" SET "leaseOwner" = ${input.workerId}, "leaseExpiresAt" = ${leaseUntil}, "updatedAt" = ${now}
       WHERE "id" IN (
         SELECT "id" FROM "Order"
@@ -50,7 +51,10 @@ export async function claimQueuedOrders(
  * queued → submitting, committed BEFORE the upstream call. Only the lease holder can do it, once; from
  * here on a dead worker's order becomes `uncertain`, never `queued` again.
  */
-export async function markSubmitting(db: Db, input: { orderId: string; workerId: string; leaseMs: number; now?: Date }): Promise<boolean> {
+export async function markSubmitting(
+  db: Db,
+  input: { orderId: string; workerId: string; leaseMs: number; now?: Date },
+): Promise<boolean> {
   const now = input.now ?? new Date();
   const count = await db.write(
     (prisma) => prisma.$executeRaw`
@@ -68,7 +72,14 @@ export async function markSubmitting(db: Db, input: { orderId: string; workerId:
  */
 export async function recordPlaced(
   db: Db,
-  input: { orderId: string; workerId: string; upstreamOrderId: string; upstreamStatus: string; nextCheckAt: Date; now?: Date },
+  input: {
+    orderId: string;
+    workerId: string;
+    upstreamOrderId: string;
+    upstreamStatus: string;
+    nextCheckAt: Date;
+    now?: Date;
+  },
 ): Promise<boolean> {
   const now = input.now ?? new Date();
   const count = await db.write(
@@ -90,7 +101,10 @@ export type FinalFailure = {
 };
 
 /** submitting → duplicate | failed | uncertain, by the lease holder. */
-export async function recordFailure(db: Db, input: { orderId: string; workerId: string; failure: FinalFailure; now?: Date }): Promise<boolean> {
+export async function recordFailure(
+  db: Db,
+  input: { orderId: string; workerId: string; failure: FinalFailure; now?: Date },
+): Promise<boolean> {
   const now = input.now ?? new Date();
   const { state, errorKind, errorMessage } = input.failure;
   const finishedAt = state === "uncertain" ? null : now;
@@ -107,7 +121,14 @@ export async function recordFailure(db: Db, input: { orderId: string; workerId: 
 /** submitting → queued, only on proof the upstream did not process the call (429, 503, refused connection). */
 export async function requeueNotProcessed(
   db: Db,
-  input: { orderId: string; workerId: string; notBefore: Date; errorKind: string; errorMessage: string; now?: Date },
+  input: {
+    orderId: string;
+    workerId: string;
+    notBefore: Date;
+    errorKind: string;
+    errorMessage: string;
+    now?: Date;
+  },
 ): Promise<boolean> {
   const now = input.now ?? new Date();
   const count = await db.write(

@@ -9,7 +9,12 @@
 import os from "node:os";
 import { randomBytes } from "node:crypto";
 import type { Db } from "@/lib/db";
-import { isInvalidUpstreamInputError, isUpstreamError, type GsmFusionClient, type PlacedOrder } from "@/lib/gsmfusion";
+import {
+  isInvalidUpstreamInputError,
+  isUpstreamError,
+  type GsmFusionClient,
+  type PlacedOrder,
+} from "@/lib/gsmfusion";
 import { log } from "@/lib/log";
 import {
   claimQueuedOrders,
@@ -48,7 +53,13 @@ export type WorkerOptions = {
   firstCheckMs?: (serviceId: string) => number;
 };
 
-type ActiveBatch = { id: string; ownerId: string; priority: number; lastServedAt: Date | null; state: string };
+type ActiveBatch = {
+  id: string;
+  ownerId: string;
+  priority: number;
+  lastServedAt: Date | null;
+  state: string;
+};
 
 const CLAIM_GROUP = 8;
 const LEASE_SWEEP_MS = 5_000;
@@ -64,23 +75,39 @@ export function newWorkerId(): string {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** What a failed call means for the order. */
-export function classifyPlacementFailure(error: unknown): { requeue: true; retryAfterMs?: number; kind: string; message: string } | ({ requeue: false } & FinalFailure) {
+export function classifyPlacementFailure(
+  error: unknown,
+):
+  | { requeue: true; retryAfterMs?: number; kind: string; message: string }
+  | ({ requeue: false } & FinalFailure) {
   if (isUpstreamError(error)) {
     const message = error.upstreamMessage ?? error.message;
-    if (error.kind === "not_processed") return { requeue: true, retryAfterMs: error.retryAfterMs, kind: error.code, message };
+    if (error.kind === "not_processed")
+      return { requeue: true, retryAfterMs: error.retryAfterMs, kind: error.code, message };
     if (error.kind === "refused") {
-      if (error.code === "duplicate") return { requeue: false, state: "duplicate", errorKind: "duplicate", errorMessage: message };
+      if (error.code === "duplicate")
+        return { requeue: false, state: "duplicate", errorKind: "duplicate", errorMessage: message };
       // A refused login is the upstream saying no before doing anything: safe to retry once fixed.
       if (error.code === "auth") return { requeue: true, retryAfterMs: 60_000, kind: "auth", message };
       return { requeue: false, state: "failed", errorKind: error.code, errorMessage: message };
     }
-    return { requeue: false, state: "uncertain", errorKind: error.code, errorMessage: `No clear answer from the upstream (${error.code}); it may have been placed.` };
+    return {
+      requeue: false,
+      state: "uncertain",
+      errorKind: error.code,
+      errorMessage: `No clear answer from the upstream (${error.code}); it may have been placed.`,
+    };
   }
   if (isInvalidUpstreamInputError(error)) {
     return { requeue: false, state: "failed", errorKind: "invalid_input", errorMessage: error.message };
   }
   // A bug of ours after the call may have gone out: never assume it did not.
-  return { requeue: false, state: "uncertain", errorKind: "internal", errorMessage: "An internal error interrupted placing this order; it may have been placed." };
+  return {
+    requeue: false,
+    state: "uncertain",
+    errorKind: "internal",
+    errorMessage: "An internal error interrupted placing this order; it may have been placed.",
+  };
 }
 
 export class SubmissionWorker {
@@ -104,9 +131,21 @@ export class SubmissionWorker {
   private readonly servedBatch = new Map<string, number>();
   private readonly servedOwner = new Map<string, number>();
   private serveTick = 0;
-  private readonly opts: Required<Omit<WorkerOptions, "db" | "upstream" | "concurrency" | "workerId" | "firstCheckMs">> & Pick<WorkerOptions, "firstCheckMs">;
+  private readonly opts: Required<
+    Omit<WorkerOptions, "db" | "upstream" | "concurrency" | "workerId" | "firstCheckMs">
+  > &
+    Pick<WorkerOptions, "firstCheckMs">;
   /** Counters for the health page and the benchmark. */
-  readonly stats = { placed: 0, duplicate: 0, failed: 0, uncertain: 0, requeued: 0, calls: 0, callMs: 0, firstCallAt: 0 };
+  readonly stats = {
+    placed: 0,
+    duplicate: 0,
+    failed: 0,
+    uncertain: 0,
+    requeued: 0,
+    calls: 0,
+    callMs: 0,
+    firstCallAt: 0,
+  };
 
   constructor(options: WorkerOptions) {
     this.db = options.db;
@@ -174,7 +213,8 @@ export class SubmissionWorker {
       if (now - this.lastSweep > LEASE_SWEEP_MS) {
         this.lastSweep = now;
         const expired = await expireSubmittingLeases(this.db);
-        if (expired > 0) log.warn("orders left submitting by a stopped worker are now uncertain", { count: expired });
+        if (expired > 0)
+          log.warn("orders left submitting by a stopped worker are now uncertain", { count: expired });
       }
       if (now < this.holdUntil) {
         await this.idle(Math.min(this.holdUntil - now, 1_000));
@@ -282,7 +322,11 @@ export class SubmissionWorker {
 
   /** Places one billable order and records the outcome. */
   private async place(order: ClaimedOrder): Promise<void> {
-    const submitting = await markSubmitting(this.db, { orderId: order.id, workerId: this.workerId, leaseMs: this.opts.submitLeaseMs });
+    const submitting = await markSubmitting(this.db, {
+      orderId: order.id,
+      workerId: this.workerId,
+      leaseMs: this.opts.submitLeaseMs,
+    });
     if (!submitting) return; // cancelled, or re-leased by another worker, before we got to it
     let placed: PlacedOrder;
     const startedAt = Date.now();
@@ -297,7 +341,9 @@ export class SubmissionWorker {
     }
     this.stats.callMs += Date.now() - startedAt;
     this.onSuccess();
-    const nextCheckAt = new Date(Date.now() + (this.opts.firstCheckMs?.(order.serviceId) ?? firstCheckDelayMs(true)));
+    const nextCheckAt = new Date(
+      Date.now() + (this.opts.firstCheckMs?.(order.serviceId) ?? firstCheckDelayMs(true)),
+    );
     await this.writeAnswer(order, placed, () =>
       recordPlaced(this.db, {
         orderId: order.id,
@@ -315,7 +361,11 @@ export class SubmissionWorker {
    * still fails the id goes to the log (the order becomes uncertain when its lease runs out, and the
    * person resolving it finds the id there).
    */
-  private async writeAnswer(order: ClaimedOrder, placed: PlacedOrder, write: () => Promise<boolean>): Promise<void> {
+  private async writeAnswer(
+    order: ClaimedOrder,
+    placed: PlacedOrder,
+    write: () => Promise<boolean>,
+  ): Promise<void> {
     for (let attempt = 1; attempt <= ANSWER_WRITE_ATTEMPTS; attempt += 1) {
       try {
         if (!(await write())) {
@@ -342,7 +392,10 @@ export class SubmissionWorker {
     const outcome = classifyPlacementFailure(error);
     if (outcome.requeue) {
       this.onNotProcessed(outcome.retryAfterMs);
-      const backoff = Math.min(this.opts.retryBaseMs * 2 ** Math.max(0, order.attempts), this.opts.retryMaxMs);
+      const backoff = Math.min(
+        this.opts.retryBaseMs * 2 ** Math.max(0, order.attempts),
+        this.opts.retryMaxMs,
+      );
       const notBefore = new Date(Date.now() + Math.max(backoff, outcome.retryAfterMs ?? 0));
       await requeueNotProcessed(this.db, {
         orderId: order.id,
@@ -356,7 +409,8 @@ export class SubmissionWorker {
     }
     await recordFailure(this.db, { orderId: order.id, workerId: this.workerId, failure: outcome });
     this.stats[outcome.state] += 1;
-    if (outcome.state === "uncertain") log.warn("order outcome unknown; marked uncertain", { orderId: order.id, kind: outcome.errorKind });
+    if (outcome.state === "uncertain")
+      log.warn("order outcome unknown; marked uncertain", { orderId: order.id, kind: outcome.errorKind });
     await finishBatchIfDone(this.db, order.batchId);
   }
 

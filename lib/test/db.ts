@@ -87,7 +87,9 @@ export async function createTestDb(provider: Provider): Promise<TestDb> {
 
 const postgresAvailable = await isPostgresReachable();
 if (!postgresAvailable && process.env.CI === "true") {
-  throw new Error(`PostgreSQL is not reachable at ${ADMIN_URL}, and CI=true requires the PostgreSQL tests to run`);
+  throw new Error(
+    `PostgreSQL is not reachable at ${ADMIN_URL}, and CI=true requires the PostgreSQL tests to run`,
+  );
 }
 
 /**

@@ -35,7 +35,11 @@ export async function createEngineFixture(
   options: { sandbox?: SandboxOptions; client?: Partial<GsmFusionConfig> } = {},
 ): Promise<EngineFixture> {
   const db = await createTestDb(provider);
-  const sandbox = await startSandbox({ port: 0, timing: { inProcessAfterMs: 0, finalAfterMs: 0 }, ...options.sandbox });
+  const sandbox = await startSandbox({
+    port: 0,
+    timing: { inProcessAfterMs: 0, finalAfterMs: 0 },
+    ...options.sandbox,
+  });
   const client = new GsmFusionClient({
     baseUrl: sandbox.url,
     username: SANDBOX_DEFAULTS.username,
@@ -45,7 +49,11 @@ export async function createEngineFixture(
   });
   await refreshCatalogue(db, client);
   const admin = await createUser(db, { email: "admin@test.local", password: "password-123", role: "admin" });
-  const operator = await createUser(db, { email: "op@test.local", password: "password-123", role: "operator" });
+  const operator = await createUser(db, {
+    email: "op@test.local",
+    password: "password-123",
+    role: "operator",
+  });
   return {
     db,
     sandbox,
@@ -60,7 +68,11 @@ export async function createEngineFixture(
 }
 
 /** Polls until `check` returns true, or fails after `timeoutMs`. */
-export async function waitFor(check: () => Promise<boolean>, timeoutMs = 30_000, what = "condition"): Promise<void> {
+export async function waitFor(
+  check: () => Promise<boolean>,
+  timeoutMs = 30_000,
+  what = "condition",
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return;

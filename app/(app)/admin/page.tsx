@@ -21,7 +21,9 @@ export default async function AdminPage() {
       <PageHeader title="Admin" description="Users, tokens and the audit trail." />
       <h2 className="mb-2 text-sm font-semibold text-slate-700">Recent audit events</h2>
       {events.length === 0 ? (
-        <EmptyState title="No audit events">Sign-ins, confirmations, cancellations and exports are recorded here.</EmptyState>
+        <EmptyState title="No audit events">
+          Sign-ins, confirmations, cancellations and exports are recorded here.
+        </EmptyState>
       ) : (
         <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
           <table className="min-w-full text-sm">
@@ -37,10 +39,14 @@ export default async function AdminPage() {
             <tbody className="divide-y divide-slate-100">
               {events.map((e) => (
                 <tr key={e.id}>
-                  <td className="px-3 py-2 whitespace-nowrap text-slate-600">{e.createdAt.toISOString().replace("T", " ").slice(0, 19)}</td>
+                  <td className="px-3 py-2 whitespace-nowrap text-slate-600">
+                    {e.createdAt.toISOString().replace("T", " ").slice(0, 19)}
+                  </td>
                   <td className="px-3 py-2">{e.actor?.email ?? "—"}</td>
                   <td className="px-3 py-2 font-mono text-xs">{e.action}</td>
-                  <td className="px-3 py-2 text-slate-600">{e.targetType ? `${e.targetType} ${e.targetId ?? ""}` : "—"}</td>
+                  <td className="px-3 py-2 text-slate-600">
+                    {e.targetType ? `${e.targetType} ${e.targetId ?? ""}` : "—"}
+                  </td>
                   <td className="px-3 py-2 text-slate-500">{e.ip ?? "—"}</td>
                 </tr>
               ))}

@@ -1,5 +1,4 @@
 import Link from "next/link";
-import { z } from "zod";
 import { stateInfo } from "@/components/batches/order-states";
 import { SyncNowButton } from "@/components/orders/sync-now-button";
 import { Badge } from "@/components/ui/badge";
@@ -18,17 +17,27 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 function resultText(order: ApiOrder): string {
   const r = (order.result ?? {}) as Record<string, unknown>;
-  const parts = ["model", "carrier", "simLock", "fmi", "unlockCode"].map((k) => r[k]).filter((v): v is string => typeof v === "string");
+  const parts = ["model", "carrier", "simLock", "fmi", "unlockCode"]
+    .map((k) => r[k])
+    .filter((v): v is string => typeof v === "string");
   return parts.length > 0 ? parts.join(" · ") : (order.errorMessage ?? order.code ?? "");
 }
 
 export default async function OrdersPage({ searchParams }: { searchParams: SearchParams }) {
-  const raw = Object.fromEntries(Object.entries(await searchParams).filter((e): e is [string, string] => typeof e[1] === "string" && e[1] !== ""));
+  const raw = Object.fromEntries(
+    Object.entries(await searchParams).filter(
+      (e): e is [string, string] => typeof e[1] === "string" && e[1] !== "",
+    ),
+  );
   const parsed = orderFilterSchema.safeParse({ limit: "100", ...raw });
   const db = await getDb();
   const result = parsed.success ? await listOrders(db, parsed.data) : null;
-  const filterError = parsed.success ? null : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
-  const exportParams = new URLSearchParams(Object.entries(raw).filter(([k]) => k !== "cursor" && k !== "limit"));
+  const filterError = parsed.success
+    ? null
+    : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+  const exportParams = new URLSearchParams(
+    Object.entries(raw).filter(([k]) => k !== "cursor" && k !== "limit"),
+  );
   const nextParams = new URLSearchParams(raw);
   if (result?.nextCursor) nextParams.set("cursor", result.nextCursor);
   const hasFilters = Object.keys(raw).some((k) => k !== "cursor");
@@ -47,14 +56,26 @@ export default async function OrdersPage({ searchParams }: { searchParams: Searc
           </>
         }
       />
-      <form method="get" className="mb-6 grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-6">
+      <form
+        method="get"
+        className="mb-6 grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-6"
+      >
         <label className="text-sm sm:col-span-2">
           <span className="font-medium text-slate-700">IMEIs</span>
-          <input name="imei" defaultValue={raw.imei} placeholder="one or more, separated by spaces or commas" className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm" />
+          <input
+            name="imei"
+            defaultValue={raw.imei}
+            placeholder="one or more, separated by spaces or commas"
+            className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm"
+          />
         </label>
         <label className="text-sm">
           <span className="font-medium text-slate-700">State</span>
-          <select name="status" defaultValue={raw.status ?? ""} className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-2 text-sm">
+          <select
+            name="status"
+            defaultValue={raw.status ?? ""}
+            className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-2 text-sm"
+          >
             <option value="">any</option>
             {ORDER_STATES.filter((s) => s !== "draft").map((s) => (
               <option key={s} value={s}>
@@ -65,15 +86,29 @@ export default async function OrdersPage({ searchParams }: { searchParams: Searc
         </label>
         <label className="text-sm">
           <span className="font-medium text-slate-700">Service id</span>
-          <input name="serviceId" defaultValue={raw.serviceId} className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm" />
+          <input
+            name="serviceId"
+            defaultValue={raw.serviceId}
+            className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm"
+          />
         </label>
         <label className="text-sm">
           <span className="font-medium text-slate-700">From</span>
-          <input type="date" name="from" defaultValue={raw.from} className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-2 text-sm" />
+          <input
+            type="date"
+            name="from"
+            defaultValue={raw.from}
+            className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-2 text-sm"
+          />
         </label>
         <label className="text-sm">
           <span className="font-medium text-slate-700">To</span>
-          <input type="date" name="to" defaultValue={raw.to} className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-2 text-sm" />
+          <input
+            type="date"
+            name="to"
+            defaultValue={raw.to}
+            className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-2 text-sm"
+          />
         </label>
         {raw.batchId ? <input type="hidden" name="batchId" value={raw.batchId} /> : null}
         <div className="flex items-end gap-2 sm:col-span-6">
@@ -94,7 +129,9 @@ export default async function OrdersPage({ searchParams }: { searchParams: Searc
       ) : null}
       {result && result.orders.length === 0 ? (
         <EmptyState title={hasFilters ? "No orders match" : "No orders yet"}>
-          {hasFilters ? "Try fewer filters, or check the IMEIs for typos." : "Orders appear here once a batch is confirmed."}
+          {hasFilters
+            ? "Try fewer filters, or check the IMEIs for typos."
+            : "Orders appear here once a batch is confirmed."}
         </EmptyState>
       ) : null}
       {result && result.orders.length > 0 ? (
@@ -129,7 +166,9 @@ export default async function OrdersPage({ searchParams }: { searchParams: Searc
                     {resultText(o) || "—"}
                   </Td>
                   <Td className="text-right tabular-nums">{formatMoney(parseMoney(o.price))}</Td>
-                  <Td className="whitespace-nowrap text-slate-600">{o.placedAt ? o.placedAt.replace("T", " ").slice(0, 16) : "—"}</Td>
+                  <Td className="whitespace-nowrap text-slate-600">
+                    {o.placedAt ? o.placedAt.replace("T", " ").slice(0, 16) : "—"}
+                  </Td>
                 </Tr>
               ))}
             </TBody>

@@ -39,7 +39,10 @@ export default async function StatisticsPage() {
   const report = await getSpendReport(await getDb(), { days: 30 });
   return (
     <>
-      <PageHeader title="Statistics" description={`Spend since ${report.from} (UTC), computed from stored orders: placed orders only.`} />
+      <PageHeader
+        title="Statistics"
+        description={`Spend since ${report.from} (UTC), computed from stored orders: placed orders only.`}
+      />
       <div className="mb-6 grid gap-4 sm:grid-cols-3">
         <div className="rounded-lg border border-slate-200 bg-white p-4">
           <p className="text-sm text-slate-500">Spent (30 days)</p>
@@ -54,7 +57,8 @@ export default async function StatisticsPage() {
         <div className="rounded-lg border border-slate-200 bg-white p-4">
           <p className="text-sm text-slate-500">Uncertain (may be charged)</p>
           <p className="text-2xl font-semibold tabular-nums">
-            {report.uncertain.orders.toLocaleString("en-US")} · {formatMoney(parseMoney(report.uncertain.spend))}
+            {report.uncertain.orders.toLocaleString("en-US")} ·{" "}
+            {formatMoney(parseMoney(report.uncertain.spend))}
           </p>
         </div>
       </div>

@@ -14,5 +14,8 @@ export async function GET() {
   }
   const { state, lastSuccessAt, latencyMs } = getUpstream().getHealth();
   const status = db === "ok" ? (state === "open" ? "degraded" : "ok") : "down";
-  return Response.json({ status, db, upstream: { state, lastSuccessAt, latencyMs } }, { status: db === "ok" ? 200 : 503 });
+  return Response.json(
+    { status, db, upstream: { state, lastSuccessAt, latencyMs } },
+    { status: db === "ok" ? 200 : 503 },
+  );
 }

@@ -2,4 +2,6 @@
 import { parseQuery, withAuth } from "@/lib/api";
 import { listOrders, orderFilterSchema } from "@/lib/orders/queries";
 
-export const GET = withAuth(async ({ req, db }) => Response.json(await listOrders(db, parseQuery(req, orderFilterSchema))));
+export const GET = withAuth(async ({ req, db }) =>
+  Response.json(await listOrders(db, parseQuery(req, orderFilterSchema))),
+);

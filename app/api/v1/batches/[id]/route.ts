@@ -2,4 +2,6 @@
 import { withAuth } from "@/lib/api";
 import { getBatchProgress } from "@/lib/batches/progress";
 
-export const GET = withAuth<{ id: string }>(async ({ db, params }) => Response.json(await getBatchProgress(db, params.id)));
+export const GET = withAuth<{ id: string }>(async ({ db, params }) =>
+  Response.json(await getBatchProgress(db, params.id)),
+);

@@ -2,4 +2,6 @@
 import { withAuth } from "@/lib/api";
 import { getOrder } from "@/lib/orders/queries";
 
-export const GET = withAuth<{ id: string }>(async ({ db, params }) => Response.json(await getOrder(db, params.id)));
+export const GET = withAuth<{ id: string }>(async ({ db, params }) =>
+  Response.json(await getOrder(db, params.id)),
+);

@@ -5,7 +5,11 @@ import { exportOrdersCsv, orderFilterSchema } from "@/lib/orders/queries";
 
 export const GET = withAuth(async ({ req, user, db }) => {
   const { cursor: _cursor, limit: _limit, ...filter } = parseQuery(req, orderFilterSchema);
-  await recordAudit(db, { actorId: user.id, action: "orders.export", details: { filter: Object.fromEntries(new URL(req.url).searchParams) } });
+  await recordAudit(db, {
+    actorId: user.id,
+    action: "orders.export",
+    details: { filter: Object.fromEntries(new URL(req.url).searchParams) },
+  });
   const encoder = new TextEncoder();
   const rows = exportOrdersCsv(db, filter);
   const body = new ReadableStream<Uint8Array>({
@@ -17,6 +21,9 @@ export const GET = withAuth(async ({ req, user, db }) => {
   });
   const stamp = new Date().toISOString().slice(0, 10);
   return new Response(body, {
-    headers: { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="imei-desk-orders-${stamp}.csv"` },
+    headers: {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": `attachment; filename="imei-desk-orders-${stamp}.csv"`,
+    },
   });
 });

@@ -4,7 +4,12 @@ import { parseJson, withAuth } from "@/lib/api";
 import { syncNow } from "@/lib/orders/sync";
 import { getUpstream } from "@/lib/upstream";
 
-const syncSchema = z.object({ batchId: z.string().min(1).optional(), orderIds: z.array(z.string().min(1)).max(20_000).optional() }).strict();
+const syncSchema = z
+  .object({
+    batchId: z.string().min(1).optional(),
+    orderIds: z.array(z.string().min(1)).max(20_000).optional(),
+  })
+  .strict();
 
 export const POST = withAuth(async ({ req, db }) => {
   const filter = await parseJson(req, syncSchema, { emptyAs: {} });

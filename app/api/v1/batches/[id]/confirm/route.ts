@@ -12,7 +12,10 @@ const confirmSchema = z.object({ reorderRepeats: z.boolean().optional() }).stric
 export const POST = withAuth<{ id: string }>(async ({ req, user, db, params }) => {
   const body = await parseJson(req, confirmSchema, { emptyAs: {} });
   const limit = getEnv().dailySpendLimit;
-  await confirmBatch(db, user, params.id, { reorderRepeats: body.reorderRepeats, shopDailyLimitMicros: limit ? parseMoney(limit) : null });
+  await confirmBatch(db, user, params.id, {
+    reorderRepeats: body.reorderRepeats,
+    shopDailyLimitMicros: limit ? parseMoney(limit) : null,
+  });
   getEngine()?.worker.nudge();
   return Response.json(await getBatchProgress(db, params.id), { status: 202 });
 });
