@@ -6,7 +6,7 @@ import { z } from "zod";
 import { authenticateRequest } from "@/lib/auth/session";
 import type { AppUser, Role } from "@/lib/auth/users";
 import { getDb, type Db } from "@/lib/db";
-import { AppError, errorResponse, fromZodError } from "@/lib/errors";
+import { AppError, errorResponse, fromZodError, isAppError } from "@/lib/errors";
 import { isInvalidUpstreamInputError, isUpstreamError } from "@/lib/gsmfusion/errors";
 import { log } from "@/lib/log";
 
@@ -15,7 +15,7 @@ type RouteContext<P> = { params: Promise<P> };
 
 /** Maps any thrown value to an error response; unexpected errors are logged and answered generically. */
 export function toErrorResponse(error: unknown, req?: Request): Response {
-  if (error instanceof AppError) return errorResponse(error);
+  if (isAppError(error)) return errorResponse(error);
   if (error instanceof z.ZodError) return errorResponse(fromZodError(error));
   if (isInvalidUpstreamInputError(error))
     return errorResponse(new AppError("validation_failed", error.message));
@@ -55,7 +55,11 @@ export function withAuth<P = Record<string, never>>(
  * Parses a JSON body with a schema; a body that is not JSON is a 400, a wrong shape a 422. With
  * `emptyAs`, an empty body stands for that value (for actions whose options are all optional).
  */
-export async function parseJson<S extends z.ZodType>(req: Request, schema: S, options: { emptyAs?: unknown } = {}): Promise<z.infer<S>> {
+export async function parseJson<S extends z.ZodType>(
+  req: Request,
+  schema: S,
+  options: { emptyAs?: unknown } = {},
+): Promise<z.infer<S>> {
   const text = await req.text();
   if (!text.trim() && "emptyAs" in options) return schema.parse(options.emptyAs);
   let body: unknown;

@@ -22,9 +22,12 @@ export type ErrorCode = keyof typeof ERROR_STATUS;
 
 export type ErrorBody = { error: { code: ErrorCode; message: string; details?: unknown } };
 
+const APP_ERROR = Symbol.for("imei-desk.AppError");
+
 /** An error meant for the caller: its message is safe to show. */
 export class AppError extends Error {
   override name = "AppError";
+  readonly [APP_ERROR] = true;
   constructor(
     readonly code: ErrorCode,
     message: string,
@@ -46,6 +49,11 @@ export class AppError extends Error {
       },
     };
   }
+}
+
+/** Recognised by a registered symbol: Next.js may load this module more than once (see lib/gsmfusion/errors.ts). */
+export function isAppError(e: unknown): e is AppError {
+  return typeof e === "object" && e !== null && (e as Record<symbol, unknown>)[APP_ERROR] === true;
 }
 
 export const notFound = (what: string) => new AppError("not_found", `${what} not found`);

@@ -268,7 +268,7 @@ export class GsmFusionClient {
           });
           if (opened) log.warn("gsmfusion: circuit opened", { action });
         }
-        throw err instanceof UpstreamError ? err : wrapUnexpected(err, action);
+        throw isUpstreamError(err) ? err : wrapUnexpected(err, action);
       }
     } finally {
       this.slots.release();

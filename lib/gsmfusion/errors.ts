@@ -35,8 +35,18 @@ export type UpstreamErrorInit = {
   cause?: unknown;
 };
 
+// Errors are recognised by a registered symbol, not `instanceof`: Next.js bundles instrumentation.ts and the
+// routes separately, so the shared client (lib/upstream.ts) may throw a class from another module copy.
+const UPSTREAM_ERROR = Symbol.for("imei-desk.UpstreamError");
+const INVALID_INPUT_ERROR = Symbol.for("imei-desk.InvalidUpstreamInputError");
+
+function hasBrand(e: unknown, brand: symbol): boolean {
+  return typeof e === "object" && e !== null && (e as Record<symbol, unknown>)[brand] === true;
+}
+
 /** A failed upstream call. Its message never holds the API key or the request body. */
 export class UpstreamError extends Error {
+  readonly [UPSTREAM_ERROR] = true;
   readonly kind: UpstreamFailureKind;
   readonly code: UpstreamFailureCode;
   readonly upstreamMessage?: string;
@@ -55,7 +65,7 @@ export class UpstreamError extends Error {
 }
 
 export function isUpstreamError(e: unknown): e is UpstreamError {
-  return e instanceof UpstreamError;
+  return hasBrand(e, UPSTREAM_ERROR);
 }
 
 /**
@@ -63,6 +73,7 @@ export function isUpstreamError(e: unknown): e is UpstreamError {
  * it is neither an upstream failure nor a reason to mark an order uncertain.
  */
 export class InvalidUpstreamInputError extends Error {
+  readonly [INVALID_INPUT_ERROR] = true;
   constructor(message: string) {
     super(message);
     this.name = "InvalidUpstreamInputError";
@@ -70,7 +81,7 @@ export class InvalidUpstreamInputError extends Error {
 }
 
 export function isInvalidUpstreamInputError(e: unknown): e is InvalidUpstreamInputError {
-  return e instanceof InvalidUpstreamInputError;
+  return hasBrand(e, INVALID_INPUT_ERROR);
 }
 
 /** Maps an upstream `<error>` message to a refusal. Unknown messages stay `upstream_error`, verbatim. */

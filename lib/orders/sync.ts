@@ -35,6 +35,7 @@ type DueOrder = {
 
 const PER_CALL = 100;
 const ROUND_LEASE_MS = 60_000;
+const OVERDUE_GRACE_MINS = 5;
 
 /** Picks up to `limit` submitted orders that are due, and pushes their next check out as a lease. */
 async function leaseDueOrders(db: Db, limit: number, filter: SyncFilter, now: Date): Promise<DueOrder[]> {
@@ -86,7 +87,9 @@ async function leaseDueOrders(db: Db, limit: number, filter: SyncFilter, now: Da
 
 function isOverdue(order: DueOrder, now: Date): boolean {
   if (!order.placedAt || order.deliveryMaxMins == null) return false;
-  return now.getTime() > order.placedAt.getTime() + order.deliveryMaxMins * 60_000;
+  // "Instant" parses as 0 minutes: give every promise a few minutes' grace before calling it broken.
+  const promisedMs = Math.max(order.deliveryMaxMins, OVERDUE_GRACE_MINS) * 60_000;
+  return now.getTime() > order.placedAt.getTime() + promisedMs;
 }
 
 async function recordAnswer(

@@ -4,7 +4,7 @@ import { stateInfo } from "@/components/batches/order-states";
 import { Badge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/lib/db";
-import { AppError } from "@/lib/errors";
+import { isAppError } from "@/lib/errors";
 import { formatMoney, parseMoney } from "@/lib/money";
 import { getOrder } from "@/lib/orders/queries";
 
@@ -13,7 +13,7 @@ export const metadata = { title: "Order" };
 export default async function OrderPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const order = await getOrder(await getDb(), id).catch((error: unknown) => {
-    if (error instanceof AppError && error.code === "not_found") notFound();
+    if (isAppError(error) && error.code === "not_found") notFound();
     throw error;
   });
   const result = (order.result ?? {}) as { fields?: Record<string, string> };
