@@ -28,6 +28,7 @@ export const batchDraftSchema = z.object({
   sourceName: z.string().nullable().optional(),
   total: z.number().int(),
   toSubmit: z.number().int(),
+  toSubmitWithRepeats: z.number().int(),
   invalid: z.array(z.object({ line: z.number().int(), value: z.string(), reason: z.string() })),
   duplicatesInBatch: z.number().int(),
   alreadyOrdered: z.array(

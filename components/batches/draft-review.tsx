@@ -4,7 +4,6 @@ import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
-import { parseMoney } from "@/lib/money";
 import type { BatchDraft } from "./api-client";
 import { formatAmount, formatCount, plural } from "./format";
 import { InvalidLinesTable } from "./invalid-lines-table";
@@ -30,7 +29,7 @@ export function DraftReview({
   const [reorderRepeats, setReorderRepeats] = useState(false);
   const repeats = new Set(draft.alreadyOrdered.map((o) => o.imei)).size;
   const cost = reorderRepeats ? draft.estimatedCostWithRepeats : draft.estimatedCost;
-  const count = ordersFor(draft, cost, reorderRepeats ? 0 : repeats);
+  const count = reorderRepeats ? draft.toSubmitWithRepeats : draft.toSubmit;
   const total = formatAmount(cost);
 
   return (
@@ -139,22 +138,6 @@ export function DraftReview({
       ) : null}
     </section>
   );
-}
-
-/**
- * How many orders `cost` buys: the amount divided by the unit price, exactly, so the button's count always
- * matches its amount. (`toSubmit` counts every distinct valid IMEI, repeats included.) A free service
- * falls back to the counts.
- */
-function ordersFor(draft: BatchDraft, cost: string, skippedRepeats: number): number {
-  try {
-    const unit = parseMoney(draft.unitPrice);
-    const amount = parseMoney(cost);
-    if (unit > 0n && amount % unit === 0n) return Number(amount / unit);
-  } catch {
-    // an amount that is not a plain decimal; use the counts
-  }
-  return Math.max(0, draft.toSubmit - skippedRepeats);
 }
 
 function Fact({ label, value, testId }: { label: string; value: string; testId?: string }) {

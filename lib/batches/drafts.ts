@@ -35,7 +35,10 @@ export type DraftSummary = {
   service: { id: string; title: string };
   sourceName: string;
   total: number;
+  /** Orders the confirm will place: distinct valid IMEIs not ordered before for this service. */
   toSubmit: number;
+  /** The same when the operator asks to order the repeats again. */
+  toSubmitWithRepeats: number;
   invalid: InvalidLine[];
   duplicatesInBatch: number;
   alreadyOrdered: AlreadyOrdered[];
@@ -52,7 +55,15 @@ function sourceLines(input: z.infer<typeof createDraftSchema>): {
   problems: InvalidLine[];
 } {
   if (input.imeis) return { lines: input.imeis.map((value, i) => ({ line: i + 1, value })), problems: [] };
-  const extracted = extractImeiLines(input.csv ?? "");
+  const csv = input.csv ?? "";
+  // A header and blank lines aside, more physical lines than a batch holds is a file to split, not a typo.
+  if (csv.split("\n").filter((l) => l.trim()).length > MAX_LINES + 1) {
+    throw new AppError(
+      "payload_too_large",
+      `A batch holds at most ${MAX_LINES.toLocaleString("en-US")} IMEIs; split the file.`,
+    );
+  }
+  const extracted = extractImeiLines(csv);
   if (extracted.lines.length === 0 && extracted.problems.length > 0) {
     const first = extracted.problems[0]!;
     throw new AppError("validation_failed", `csv (line ${first.line}): ${first.message}`, {
@@ -127,13 +138,11 @@ export async function createDraft(db: Db, user: AppUser, raw: CreateDraftInput):
         ? `No valid IMEI to place. Line ${first.line}: ${first.reason}`
         : "No IMEIs found: the input is empty.",
       {
-        issues: invalid
-          .slice(0, STORED_LIST_CAP)
-          .map((i) => ({
-            field: input.csv !== undefined ? "csv" : "imeis",
-            line: i.line,
-            message: i.reason,
-          })),
+        issues: invalid.slice(0, STORED_LIST_CAP).map((i) => ({
+          field: input.csv !== undefined ? "csv" : "imeis",
+          line: i.line,
+          message: i.reason,
+        })),
       },
     );
   }
@@ -197,7 +206,8 @@ export async function createDraft(db: Db, user: AppUser, raw: CreateDraftInput):
     service: { id: service.id, title: service.title },
     sourceName,
     total: batch.totalLines,
-    toSubmit: imeis.length,
+    toSubmit: imeis.length - repeats.size,
+    toSubmitWithRepeats: imeis.length,
     invalid,
     duplicatesInBatch,
     alreadyOrdered,
