@@ -19,7 +19,7 @@ test.describe("signed in", () => {
 
   test("each page has an empty state that says what to do", async ({ page }) => {
     await page.goto("/orders");
-    await expect(page.getByRole("heading", { name: "Orders" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Orders", exact: true })).toBeVisible();
     await page.getByRole("link", { name: "Admin" }).click();
     await expect(page.getByRole("heading", { name: "Recent audit events" })).toBeVisible();
     await expect(page.getByRole("cell", { name: "login.succeeded" }).first()).toBeVisible();
@@ -41,7 +41,7 @@ test.describe("signed out", () => {
     await page.getByLabel("Email").fill(E2E_ADMIN.email);
     await page.getByLabel("Password").fill(E2E_ADMIN.password);
     await page.getByLabel("Password").press("Enter");
-    await expect(page.getByRole("heading", { name: "Orders" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Orders", exact: true })).toBeVisible();
 
     await page.getByRole("button", { name: "Sign out" }).click();
     await expect(page).toHaveURL(/\/login/);

@@ -1,0 +1,62 @@
+import { expect, test } from "@playwright/test";
+
+// Valid IMEIs (Luhn) of this spec's own, placed through the API like a script would.
+const IMEIS = ["356938035643809", "490154203237518"];
+
+test("orders placed through the API show up in the history, with their detail and the dashboard", async ({
+  page,
+}, testInfo) => {
+  const draft = await page.request.post("/api/v1/batches", {
+    data: { serviceId: "1739", imeis: IMEIS, name: "api-script" },
+  });
+  expect(draft.status()).toBe(201);
+  const { id, toSubmit, estimatedCost } = (await draft.json()) as {
+    id: string;
+    toSubmit: number;
+    estimatedCost: string;
+  };
+  expect({ toSubmit, estimatedCost }).toEqual({ toSubmit: 2, estimatedCost: "0.16" });
+  expect((await page.request.post(`/api/v1/batches/${id}/confirm`)).status()).toBe(202);
+
+  // The worker inside the server places them; the sandbox completes them within seconds.
+  await expect
+    .poll(
+      async () =>
+        ((await (await page.request.get(`/api/v1/batches/${id}`)).json()) as { status: string }).status,
+      { timeout: 45_000 },
+    )
+    .toBe("done");
+
+  await page.goto("/orders");
+  await page.getByLabel("IMEIs").fill(IMEIS.join(", "));
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page).toHaveURL(/imei=/);
+  const rows = page.getByRole("row").filter({ hasText: /3569380356438|4901542032375/ });
+  await expect(rows).toHaveCount(2);
+  await page.screenshot({ path: testInfo.outputPath("orders.png"), fullPage: true });
+  await testInfo.attach("orders history", {
+    path: testInfo.outputPath("orders.png"),
+    contentType: "image/png",
+  });
+
+  await page.getByRole("link", { name: IMEIS[0]! }).click();
+  await expect(page.getByRole("heading", { name: `IMEI ${IMEIS[0]}` })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "History" })).toBeVisible();
+  await expect(page.getByText(/batch confirmed/)).toBeVisible();
+
+  await page.getByRole("link", { name: "Dashboard" }).click();
+  await expect(page.getByRole("link", { name: "api-script" })).toBeVisible();
+
+  const csv = await page.request.get(`/api/v1/orders/export.csv?batchId=${id}`);
+  expect(csv.status()).toBe(200);
+  const lines = (await csv.text()).trim().split("\r\n");
+  expect(lines[0]).toMatch(
+    /^SERVICE,IMEI NO\.,CREDITS,STATUS,CODE,IMEI 2,CARRIER,SIMLOCK,MODEL,FMI,ORDER DATE/,
+  );
+  expect(lines).toHaveLength(3);
+});
+
+test("a filter the app cannot read says so instead of failing", async ({ page }) => {
+  await page.goto("/orders?from=not-a-date");
+  await expect(page.getByRole("alert").filter({ hasText: "from" })).toBeVisible();
+});
