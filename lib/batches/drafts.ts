@@ -249,6 +249,11 @@ export async function confirmBatch(
 ): Promise<{ alreadyConfirmed: boolean }> {
   const now = options.now ?? new Date();
   return db.transaction(async (tx) => {
+    // PostgreSQL: confirms take turns (a transaction-scoped advisory lock), or two at once could each
+    // pass a spending limit, or each queue the same IMEI, blind to the other's uncommitted orders.
+    // SQLite's single writer (and lib/db's write lock) already serialises them.
+    if (db.provider === "postgresql")
+      await tx.$queryRaw`SELECT 1 AS "locked" FROM pg_advisory_xact_lock(7270736901)`;
     // The write first: it takes SQLite's lock at once, and makes a second confirm a no-op.
     const won = await tx.batch.updateMany({
       where: { id: batchId, ownerId: user.role === "admin" ? undefined : user.id, state: "draft" },

@@ -73,17 +73,13 @@ describeEachDb("SIGKILLed worker processes", (provider) => {
       expect(exit.signal).toBe("SIGKILL");
     }
     // The last one runs to the end (its lease sweep turns the dead workers' orders uncertain) and stops gracefully.
-    const t1 = Date.now();
-    console.log("kills done", JSON.stringify(atKill));
     const last = spawnWorker();
     await last.started;
-    console.log("last started", Date.now() - t1, f.sandbox.state.charges.length);
     await waitFor(
       async () => (await countInFlight(f.db, [batchId])) === 0,
       60_000,
       "no order queued or submitting",
     );
-    console.log("finished", Date.now() - t1, f.sandbox.state.charges.length);
     const exit = await last.kill("SIGTERM");
     expect(exit.code).toBe(0);
   }, 150_000);

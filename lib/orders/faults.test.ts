@@ -52,14 +52,12 @@ describeEachDb("placing 1,000 orders through every fault class", (provider) => {
 
   beforeAll(async () => {
     logs = captureLogs();
-    const tf = Date.now();
     f = await createQuickFixture(provider, {
       sandbox: { seed: 9 },
       // A short timeout so delayed answers time out; a breaker that half-opens at once, so a run of
       // failures only requeues (circuit_open is "not processed") instead of stalling the test.
       client: { placeOrderTimeoutMs: 300, breaker: { consecutiveFailures: 10, halfOpenAfterMs: 50 } },
     });
-    console.log("fixture", Date.now() - tf);
     const draft = await createDraft(f.db, f.operator, { serviceId: "1739", imeis: makeImeis(ORDERS, 31) });
     batchId = draft.id;
     await confirmBatch(f.db, f.operator, batchId);
@@ -74,26 +72,22 @@ describeEachDb("placing 1,000 orders through every fault class", (provider) => {
       retryMaxMs: 400,
       firstCheckMs: () => 0,
     });
-    const t0 = Date.now();
     worker.start();
     await waitFor(
       async () => f.sandbox.state.charges.length >= ORDERS * 0.4,
       30_000,
       "the first 40% charged",
     );
-    console.log("phase1", Date.now() - t0);
     f.sandbox.state.setFaults(PHASE_TWO);
     await waitFor(
       async () => (await countInFlight(f.db, [batchId])) === 0,
       45_000,
       "no order queued or submitting",
     );
-    console.log("phase2", Date.now() - t0, worker.stats, f.sandbox.state.stats);
     await worker.stop();
     // Results come back over a healthy connection.
     f.sandbox.state.setFaults({});
     await syncNow(f.db, f.client, { batchId });
-    console.log("synced", Date.now() - t0);
   }, 120_000);
 
   afterAll(async () => {

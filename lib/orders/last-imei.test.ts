@@ -28,7 +28,9 @@ describeEachDb("the last-IMEI-only upstream", (provider) => {
     const [a, b] = makeImeis(2, 90);
     const callsBefore = f.sandbox.state.stats.calls.placeorder ?? 0;
     for (const imei of ["a,b", `${a},${b}`, `${a}, ${b}`, `${a} ${b}`]) {
-      await expect(f.client.placeOrder({ serviceId: "1739", imei })).rejects.toBeInstanceOf(InvalidUpstreamInputError);
+      await expect(f.client.placeOrder({ serviceId: "1739", imei })).rejects.toBeInstanceOf(
+        InvalidUpstreamInputError,
+      );
     }
     expect(f.sandbox.state.stats.calls.placeorder ?? 0).toBe(callsBefore);
     expect(f.sandbox.state.charges).toHaveLength(0);
@@ -40,14 +42,21 @@ describeEachDb("the last-IMEI-only upstream", (provider) => {
     // Watch what goes on the wire (the client posts a URLSearchParams form).
     vi.spyOn(globalThis, "fetch").mockImplementation((input, init) => {
       const body = init?.body;
-      if (body instanceof URLSearchParams && body.get("action") === "placeorder") sent.push(body.get("imei") ?? "");
+      if (body instanceof URLSearchParams && body.get("action") === "placeorder")
+        sent.push(body.get("imei") ?? "");
       return realFetch(input, init);
     });
 
     const imeis = makeImeis(100, 91);
     const draft = await createDraft(f.db, f.operator, { serviceId: "1739", imeis });
     await confirmBatch(f.db, f.operator, draft.id);
-    const worker = new SubmissionWorker({ db: f.db, upstream: f.client, concurrency: 8, idlePollMs: 10, firstCheckMs: () => 60_000 });
+    const worker = new SubmissionWorker({
+      db: f.db,
+      upstream: f.client,
+      concurrency: 8,
+      idlePollMs: 10,
+      firstCheckMs: () => 60_000,
+    });
     worker.start();
     try {
       await waitFor(async () => (await countInFlight(f.db, [draft.id])) === 0, 30_000, "every order placed");

@@ -37,7 +37,10 @@ const PER_CALL = 100;
 const ROUND_LEASE_MS = 60_000;
 const OVERDUE_GRACE_MINS = 5;
 
-/** Picks up to `limit` submitted orders that are due, and pushes their next check out as a lease. */
+/**
+ * Picks up to `limit` submitted orders that are due, and pushes their next check out as a lease. The pick
+ * is a MATERIALIZED CTE so PostgreSQL runs it once (see claimQueuedOrders in transitions.ts).
+ */
 async function leaseDueOrders(db: Db, limit: number, filter: SyncFilter, now: Date): Promise<DueOrder[]> {
   const leaseUntil = new Date(now.getTime() + ROUND_LEASE_MS);
   const due =
@@ -52,14 +55,15 @@ async function leaseDueOrders(db: Db, limit: number, filter: SyncFilter, now: Da
   const leased = await db.write(
     (prisma) =>
       prisma.$queryRaw<{ id: string }[]>`
-      UPDATE "Order" SET "nextCheckAt" = ${leaseUntil}
-      WHERE "id" IN (
+      WITH "picked" AS MATERIALIZED (
         SELECT "id" FROM "Order"
         WHERE "state" = 'submitted' AND "upstreamOrderId" IS NOT NULL ${due} ${byBatch} ${byIds}
         ORDER BY "nextCheckAt"
         LIMIT ${limit}
         ${lock}
-      ) AND "state" = 'submitted'
+      )
+      UPDATE "Order" SET "nextCheckAt" = ${leaseUntil}
+      WHERE "id" IN (SELECT "id" FROM "picked") AND "state" = 'submitted'
       RETURNING "id"`,
   );
   if (leased.length === 0) return [];

@@ -21,6 +21,10 @@ export type ClaimedOrder = {
  * Leases up to `limit` queued orders of one batch to a worker. A leased order stays `queued` (it was not
  * sent), so a lease that runs out simply frees it for another worker. PostgreSQL skips rows another
  * worker is claiming (FOR UPDATE SKIP LOCKED); SQLite's single UPDATE is atomic by itself.
+ *
+ * The pick is a MATERIALIZED CTE, run once: as `id IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)`
+ * PostgreSQL may plan a nested-loop semi join that re-runs the subquery for every row, each run skipping
+ * the rows already locked and taking the next n, so one claim leased a whole batch.
  */
 export async function claimQueuedOrders(
   db: Db,
@@ -32,8 +36,7 @@ export async function claimQueuedOrders(
   const rows = await db.write(
     (prisma) =>
       prisma.$queryRaw<ClaimedOrder[]>`
-      UPDATE "Order" SET "leaseOwner" = ${input.workerId}, "leaseExpiresAt" = ${leaseUntil}, "updatedAt" = ${now}
-      WHERE "id" IN (
+      WITH "picked" AS MATERIALIZED (
         SELECT "id" FROM "Order"
         WHERE "batchId" = ${input.batchId} AND "state" = 'queued'
           AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now})
@@ -41,7 +44,9 @@ export async function claimQueuedOrders(
         ORDER BY "line"
         LIMIT ${input.limit}
         ${lockClause}
-      ) AND "state" = 'queued'
+      )
+      UPDATE "Order" SET "leaseOwner" = ${input.workerId}, "leaseExpiresAt" = ${leaseUntil}, "updatedAt" = ${now}
+      WHERE "id" IN (SELECT "id" FROM "picked") AND "state" = 'queued'
       RETURNING "id", "batchId", "serviceId", "imei", "attempts"`,
   );
   return rows.map((r) => ({ ...r, attempts: Number(r.attempts) }));

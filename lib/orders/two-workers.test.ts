@@ -10,7 +10,15 @@ import { GsmFusionClient } from "@/lib/gsmfusion";
 import { SANDBOX_DEFAULTS } from "@/lib/gsmfusion/sandbox/defaults";
 import { isPostgresReachable } from "@/lib/test/db";
 import { makeImeis, waitFor, type EngineFixture } from "@/lib/test/engine-fixtures";
-import { captureLogs, checkEventHistory, checkLedger, countInFlight, createQuickFixture } from "@/lib/test/order-invariants";
+import {
+  captureLogs,
+  checkEventHistory,
+  checkLedger,
+  countInFlight,
+  createQuickFixture,
+} from "@/lib/test/order-invariants";
+import { syncDueOrders } from "./sync";
+import { claimQueuedOrders } from "./transitions";
 import { SubmissionWorker } from "./worker";
 
 const ORDERS = 1_000;
@@ -26,10 +34,17 @@ describe.skipIf(!postgres)("two workers on one PostgreSQL database [postgresql]"
 
   beforeAll(async () => {
     logs = captureLogs();
-    f = await createQuickFixture("postgresql", { sandbox: { seed: 8, faults: { seed: 8, latencyMs: { placeorder: 3 }, jitterMs: 6 } } });
+    f = await createQuickFixture("postgresql", {
+      sandbox: { seed: 8, faults: { seed: 8, latencyMs: { placeorder: 3 }, jitterMs: 6 } },
+    });
     // The second worker has its own connection pool and its own client, as another process would.
     secondDb = await openDb(f.db.url, { migrate: false });
-    const secondClient = new GsmFusionClient({ baseUrl: f.sandbox.url, username: SANDBOX_DEFAULTS.username, apiKey: SANDBOX_DEFAULTS.apiKey, readRetries: 0 });
+    const secondClient = new GsmFusionClient({
+      baseUrl: f.sandbox.url,
+      username: SANDBOX_DEFAULTS.username,
+      apiKey: SANDBOX_DEFAULTS.apiKey,
+      readRetries: 0,
+    });
     const draft = await createDraft(f.db, f.operator, { serviceId: "1739", imeis: makeImeis(ORDERS, 77) });
     batchId = draft.id;
     await confirmBatch(f.db, f.operator, batchId);
@@ -61,7 +76,10 @@ describe.skipIf(!postgres)("two workers on one PostgreSQL database [postgresql]"
   it("no order was claimed twice: one placeorder call per order, one attempt each", async () => {
     expect(f.sandbox.state.stats.calls.placeorder).toBe(ORDERS);
     expect(f.sandbox.state.charges).toHaveLength(ORDERS);
-    const orders = await f.db.prisma.order.findMany({ where: { batchId }, select: { attempts: true, state: true } });
+    const orders = await f.db.prisma.order.findMany({
+      where: { batchId },
+      select: { attempts: true, state: true },
+    });
     expect(orders.filter((o) => o.attempts !== 1)).toEqual([]);
     expect(orders.every((o) => o.state === "submitted")).toBe(true);
     const report = await checkLedger(f.db, f.sandbox, { serviceId: "1739", batchIds: [batchId] });
@@ -76,6 +94,63 @@ describe.skipIf(!postgres)("two workers on one PostgreSQL database [postgresql]"
   });
 
   it("nothing was logged at error level", () => {
+    expect(logs.errors()).toEqual([]);
+  });
+});
+
+// Its own fresh database: the faulty plan shows on small tables without statistics.
+describe.skipIf(!postgres)("locking subqueries on PostgreSQL take at most their LIMIT [postgresql]", () => {
+  let f: EngineFixture;
+  let logs: ReturnType<typeof captureLogs>;
+
+  beforeAll(async () => {
+    logs = captureLogs();
+    f = await createQuickFixture("postgresql");
+  });
+  afterAll(async () => {
+    await f?.close();
+    logs?.restore();
+  });
+
+  it("a claim takes at most its limit", async () => {
+    // PostgreSQL may run `id IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)` as a nested-loop semi join that
+    // re-runs the subquery for every outer row: each run skips the rows the statement already locked and
+    // takes the next n, so one "group of 8" claim leased a whole batch.
+    for (const size of [4, 40]) {
+      const draft = await createDraft(f.db, f.operator, {
+        serviceId: "1739",
+        imeis: makeImeis(size, 700 + size),
+      });
+      await confirmBatch(f.db, f.operator, draft.id);
+      const claimed = await claimQueuedOrders(f.db, {
+        workerId: "probe",
+        batchId: draft.id,
+        limit: 2,
+        leaseMs: 30_000,
+      });
+      expect(claimed, `claim of 2 from a batch of ${size}`).toHaveLength(2);
+      expect(await f.db.prisma.order.count({ where: { batchId: draft.id, leaseOwner: "probe" } })).toBe(2);
+    }
+  });
+
+  it("a status-sync round leases at most its limit", async () => {
+    const draft = await createDraft(f.db, f.operator, { serviceId: "1740", imeis: makeImeis(30, 750) });
+    await confirmBatch(f.db, f.operator, draft.id);
+    const worker = new SubmissionWorker({
+      db: f.db,
+      upstream: f.client,
+      concurrency: 8,
+      idlePollMs: 10,
+      firstCheckMs: () => 0,
+    });
+    worker.start();
+    await waitFor(async () => (await countInFlight(f.db, [draft.id])) === 0, 20_000, "30 orders placed");
+    await worker.stop();
+    const asked: number[] = [];
+    const noAnswers = { getOrders: async (ids: string[]) => (asked.push(ids.length), []) };
+    const result = await syncDueOrders(f.db, noAnswers, { limit: 3, filter: { batchId: draft.id } });
+    expect(result.checked).toBe(3);
+    expect(asked).toEqual([3]);
     expect(logs.errors()).toEqual([]);
   });
 });

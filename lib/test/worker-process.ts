@@ -17,9 +17,14 @@ export type WorkerProcess = {
   kill(signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 };
 
-export function spawnWorkerProcess(input: { databaseUrl: string; upstreamUrl: string; env?: Record<string, string> }): WorkerProcess {
+export function spawnWorkerProcess(input: {
+  databaseUrl: string;
+  upstreamUrl: string;
+  env?: Record<string, string>;
+}): WorkerProcess {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ["GSM_FUSION_USERNAME", "GSM_FUSION_API_KEY", "DAILY_SPEND_LIMIT", "NODE_OPTIONS"]) delete env[name];
+  for (const name of ["GSM_FUSION_USERNAME", "GSM_FUSION_API_KEY", "DAILY_SPEND_LIMIT", "NODE_OPTIONS"])
+    delete env[name];
   Object.assign(env, {
     DATABASE_URL: input.databaseUrl,
     GSM_FUSION_BASE_URL: input.upstreamUrl,
@@ -28,11 +33,15 @@ export function spawnWorkerProcess(input: { databaseUrl: string; upstreamUrl: st
     WORKER_ENABLED: "true",
     ...input.env,
   });
-  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/worker.ts"], {
-    cwd: ROOT,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--conditions=react-server", "--import", "tsx", "scripts/worker.ts"],
+    {
+      cwd: ROOT,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   const lines: WorkerProcess["lines"] = [];
   let markStarted: () => void = () => undefined;
   let failStart: (error: Error) => void = () => undefined;
@@ -61,7 +70,11 @@ export function spawnWorkerProcess(input: { databaseUrl: string; upstreamUrl: st
   child.stderr!.on("data", onData({ carry: "" }));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once("exit", (code, signal) => {
-      failStart(new Error(`worker process exited before starting (code ${code}, signal ${signal}): ${lines.map((l) => l.msg).join(" | ")}`));
+      failStart(
+        new Error(
+          `worker process exited before starting (code ${code}, signal ${signal}): ${lines.map((l) => l.msg).join(" | ")}`,
+        ),
+      );
       resolve({ code, signal });
     });
   });
