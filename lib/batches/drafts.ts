@@ -324,7 +324,11 @@ export async function confirmBatch(
       where: { batchId, state: "draft" },
       data: { state: "queued", ...actor, stateReason: "batch confirmed" },
     });
-    await tx.batch.update({ where: { id: batchId }, data: { estimatedCostMicros: cost } });
+    // From here the batch's size and cost are what is actually queued (repeats left out).
+    await tx.batch.update({
+      where: { id: batchId },
+      data: { estimatedCostMicros: cost, toSubmit: toQueue._count },
+    });
     if (toQueue._count === 0)
       await tx.batch.update({ where: { id: batchId }, data: { state: "done", finishedAt: now } });
     await recordAuditIn(tx, {

@@ -138,7 +138,7 @@ describeEachDb("resolving uncertain orders", (provider) => {
     expect(done.code).toEqual(expect.any(String));
   });
 
-  it('"not placed — queue again": the upstream refuses the duplicate, so it ends `duplicate` and is not paid twice', async () => {
+  it('"not placed — queue again" when it was placed: the duplicate refusal sends it back to a person, not paid twice', async () => {
     const order = await orderOf(u2!);
     await resolveUncertain(f.db, f.client, f.admin, order.id, { action: "not_placed" });
     expect((await orderOf(u2!)).state).toBe("queued");
@@ -146,10 +146,16 @@ describeEachDb("resolving uncertain orders", (provider) => {
 
     await runWorkerUntilIdle([batchId]);
     const after = await orderOf(u2!);
-    expect(after).toMatchObject({ state: "duplicate", errorKind: "duplicate", attempts: 2 });
-    expect(f.sandbox.state.charges.filter((c) => c.imei === u2)).toHaveLength(1); // charged once, not twice
-    // Note: the one charge for this IMEI is now linked to no order (see the report: a duplicate answer
-    // after an uncertain outcome proves the first call was placed).
+    // The refusal proves the first call was placed: the order is uncertain again (not `duplicate`, which
+    // would leave the one charge linked to no order), and resolving it as placed links the charge.
+    expect(after).toMatchObject({ state: "uncertain", errorKind: "placed_earlier", attempts: 2 });
+    const charges = f.sandbox.state.charges.filter((c) => c.imei === u2);
+    expect(charges).toHaveLength(1); // charged once, not twice
+    await resolveUncertain(f.db, f.client, f.admin, order.id, {
+      action: "placed",
+      upstreamOrderId: charges[0]!.orderId,
+    });
+    expect(await orderOf(u2!)).toMatchObject({ state: "submitted", upstreamOrderId: charges[0]!.orderId });
     expect(
       await f.db.prisma.auditEvent.count({
         where: { targetId: order.id, action: "order.resolve.not_placed", actorId: f.admin.id },
@@ -193,8 +199,9 @@ describeEachDb("resolving uncertain orders", (provider) => {
       ).status,
     ).toBe(422);
     expect((await orderOf(u4!)).state).toBe("uncertain");
+    // u1 placed; u2 not placed, then placed once the upstream proved it; u3 written off.
     expect(await f.db.prisma.auditEvent.count({ where: { action: { startsWith: "order.resolve" } } })).toBe(
-      3,
+      4,
     );
   });
 
@@ -204,7 +211,7 @@ describeEachDb("resolving uncertain orders", (provider) => {
     const events = await f.db.prisma.orderEvent.findMany({
       where: { order: { batchId }, fromState: "uncertain" },
     });
-    expect(events.map((e) => e.toState).sort()).toEqual(["failed", "queued", "submitted"]);
+    expect(events.map((e) => e.toState).sort()).toEqual(["failed", "queued", "submitted", "submitted"]);
     expect(events.every((e) => e.actor?.startsWith("user:"))).toBe(true);
     expect(logs.errors()).toEqual([]);
   });

@@ -53,23 +53,28 @@ export async function resolveUncertain(
         `upstreamOrderId: order ${action.upstreamOrderId} is for IMEI ${found.imei}, not ${order.imei}`,
       );
     }
-    const taken = await db.prisma.order.findUnique({ where: { upstreamOrderId: action.upstreamOrderId } });
-    if (taken)
-      throw new AppError(
-        "conflict",
-        `Upstream order ${action.upstreamOrderId} already belongs to another order.`,
+    const upstreamOrderId = action.upstreamOrderId;
+    const idTaken = async () => (await db.prisma.order.findUnique({ where: { upstreamOrderId } })) !== null;
+    const takenError = () =>
+      new AppError("conflict", `Upstream order ${upstreamOrderId} already belongs to another order.`);
+    if (await idTaken()) throw takenError();
+    try {
+      changed = await db.write(
+        (prisma) => prisma.$executeRaw`
+          UPDATE "Order" SET "state" = 'submitted', "upstreamOrderId" = ${upstreamOrderId}, "upstreamStatus" = ${found.status},
+            "placedAt" = COALESCE("placedAt", ${now}), "nextCheckAt" = ${new Date(now.getTime() + firstCheckDelayMs(true))},
+            "errorKind" = NULL, "errorMessage" = NULL, "updatedAt" = ${now},
+            "stateActor" = ${actor}, "stateReason" = 'resolved: it was placed (verified with the upstream)'
+          WHERE "id" = ${orderId} AND "state" = 'uncertain'`,
       );
-    changed = await db.write(
-      (prisma) => prisma.$executeRaw`
-        UPDATE "Order" SET "state" = 'submitted', "upstreamOrderId" = ${action.upstreamOrderId}, "upstreamStatus" = ${found.status},
-          "placedAt" = COALESCE("placedAt", ${now}), "nextCheckAt" = ${new Date(now.getTime() + firstCheckDelayMs(true))},
-          "errorKind" = NULL, "errorMessage" = NULL, "updatedAt" = ${now},
-          "stateActor" = ${actor}, "stateReason" = 'resolved: it was placed (verified with the upstream)'
-        WHERE "id" = ${orderId} AND "state" = 'uncertain'`,
-    );
+    } catch (error) {
+      // Two people resolving with the same id at once: the unique index lets one win.
+      if (await idTaken()) throw takenError();
+      throw error;
+    }
   } else if (action.action === "not_placed") {
-    // Queued again; if it was in fact placed, the upstream answers "IMEI already exists!" and the order
-    // ends as `duplicate`, not paid twice.
+    // Queued again; if it was in fact placed, the upstream answers "IMEI already exists!" (not paid twice)
+    // and the worker hands the order back to a person as `uncertain` / placed_earlier.
     changed = await db.write(
       (prisma) => prisma.$executeRaw`
         UPDATE "Order" SET "state" = 'queued', "notBefore" = NULL, "leaseOwner" = NULL, "leaseExpiresAt" = NULL,

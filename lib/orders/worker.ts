@@ -68,6 +68,22 @@ const ANSWER_WRITE_ATTEMPTS = 8;
 // lastServedAt is for other processes' fairness; once a second per batch is plenty.
 const TOUCH_EVERY_MS = 1_000;
 
+/**
+ * "IMEI already exists!" for an order a person sent back to the queue after an unknown outcome proves the
+ * first call WAS placed (and charged). Calling it `duplicate` would leave that charge linked to no order,
+ * so it goes back to a person, who can now resolve it as placed with the upstream's order id.
+ */
+const PLACED_EARLIER: FinalFailure = {
+  state: "uncertain",
+  errorKind: "placed_earlier",
+  errorMessage:
+    "The upstream already has this IMEI for this service, so the earlier attempt was placed after all. Resolve it as placed with that order's id.",
+};
+
+async function hasBeenUncertain(db: Db, orderId: string): Promise<boolean> {
+  return (await db.prisma.orderEvent.count({ where: { orderId, toState: "uncertain" } })) > 0;
+}
+
 export function newWorkerId(): string {
   return `${os.hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
 }
@@ -407,10 +423,12 @@ export class SubmissionWorker {
       this.stats.requeued += 1;
       return;
     }
-    await recordFailure(this.db, { orderId: order.id, workerId: this.workerId, failure: outcome });
-    this.stats[outcome.state] += 1;
-    if (outcome.state === "uncertain")
-      log.warn("order outcome unknown; marked uncertain", { orderId: order.id, kind: outcome.errorKind });
+    const failure =
+      outcome.state === "duplicate" && (await hasBeenUncertain(this.db, order.id)) ? PLACED_EARLIER : outcome;
+    await recordFailure(this.db, { orderId: order.id, workerId: this.workerId, failure });
+    this.stats[failure.state] += 1;
+    if (failure.state === "uncertain")
+      log.warn("order outcome unknown; marked uncertain", { orderId: order.id, kind: failure.errorKind });
     await finishBatchIfDone(this.db, order.batchId);
   }
 
