@@ -78,6 +78,37 @@ async function setFaults(faults: object): Promise<void> {
   if (!res.ok) throw new Error(`setting sandbox faults failed: ${res.status}`);
 }
 
+/**
+ * The floor the sandbox and loopback HTTP set: plain fetch() placeorder calls at the same concurrency and
+ * latency, no client, no database. The engine's own overhead is what the run adds on top of this.
+ */
+async function measureTransportFloor(): Promise<number> {
+  let next = 0;
+  let total = 0;
+  const perLane = 10;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      for (let i = 0; i < perLane; i += 1) {
+        const body = `86${String((next += 1)).padStart(12, "0")}`;
+        const started = performance.now();
+        const res = await fetch(`http://127.0.0.1:${SANDBOX_PORT}/gsmfusion_api/index.php`, {
+          method: "POST",
+          body: new URLSearchParams({
+            apiKey: SANDBOX_DEFAULTS.apiKey,
+            userId: SANDBOX_DEFAULTS.username,
+            action: "placeorder",
+            networkId: "1739",
+            imei: body + luhnCheckDigit(body),
+          }),
+        });
+        await res.text();
+        total += performance.now() - started;
+      }
+    }),
+  );
+  return total / (CONCURRENCY * perLane);
+}
+
 async function countPlaced(db: Db, batchId: string): Promise<number> {
   return db.prisma.order.count({ where: { batchId, state: { notIn: ["queued", "submitting"] } } });
 }
@@ -99,6 +130,7 @@ try {
     role: "operator",
   });
   await setFaults({ latencyMs: { placeorder: LATENCY_MS } });
+  const floorCallMs = await measureTransportFloor();
 
   let t = performance.now();
   const draft = await createDraft(db, user, { serviceId: "1739", imeis: imeis(N) });

@@ -2,7 +2,9 @@
  * Drafts, confirmation and cancellation: the consent step. A draft is priced and checked but places
  * nothing; `confirmBatch` is the only way orders enter the queue, and it checks spending limits first.
  */
+import { randomUUID } from "node:crypto";
 import { z } from "zod";
+import { Prisma } from "@/lib/generated/sqlite/client";
 import { recordAuditIn } from "@/lib/admin/audit";
 import type { AppUser } from "@/lib/auth/users";
 import { extractImeiLines, MAX_LINES, type ImeiLine } from "@/lib/csv";
@@ -48,6 +50,37 @@ export type DraftSummary = {
 };
 
 const STORED_LIST_CAP = 1_000;
+// 9 parameters a row: well under SQLite's 32,766 and PostgreSQL's 65,535 per statement.
+const INSERT_CHUNK = 1_000;
+
+/**
+ * Inserts a draft's orders with multi-row INSERTs. Prisma's createMany spends ~0.5 ms of CPU per row in
+ * its query engine; 20,000 rows took 11 s that way and take well under a second like this.
+ */
+async function insertDraftOrders(
+  tx: TxClient,
+  input: {
+    batchId: string;
+    serviceId: string;
+    ownerId: string;
+    priceMicros: Micros;
+    imeis: string[];
+    lineOf: Map<string, number>;
+  },
+): Promise<void> {
+  const now = new Date();
+  for (let i = 0; i < input.imeis.length; i += INSERT_CHUNK) {
+    const values = input.imeis
+      .slice(i, i + INSERT_CHUNK)
+      .map(
+        (imei) =>
+          Prisma.sql`(${randomUUID()}, ${input.batchId}, ${input.serviceId}, ${input.ownerId}, ${imei}, ${input.lineOf.get(imei)!}, 'draft', ${input.priceMicros}, ${now}, ${now})`,
+      );
+    await tx.$executeRaw`
+      INSERT INTO "Order" ("id", "batchId", "serviceId", "ownerId", "imei", "line", "state", "priceMicros", "createdAt", "updatedAt")
+      VALUES ${Prisma.join(values)}`;
+  }
+}
 const LOOKUP_CHUNK = 500;
 
 function sourceLines(input: z.infer<typeof createDraftSchema>): {
@@ -179,17 +212,14 @@ export async function createDraft(db: Db, user: AppUser, raw: CreateDraftInput):
         alreadyOrdered: JSON.stringify(alreadyOrdered.slice(0, STORED_LIST_CAP)),
       },
     });
-    const rows = imeis.map((imei) => ({
+    await insertDraftOrders(tx, {
       batchId: created.id,
       serviceId: service.id,
       ownerId: user.id,
-      imei,
-      line: firstLineOf.get(imei)!,
-      state: "draft",
       priceMicros: unit,
-    }));
-    for (let i = 0; i < rows.length; i += 2_000)
-      await tx.order.createMany({ data: rows.slice(i, i + 2_000) });
+      imeis,
+      lineOf: firstLineOf,
+    });
     await recordAuditIn(tx, {
       actorId: user.id,
       action: "batch.draft",

@@ -134,6 +134,7 @@ export class SubmissionWorker {
   private limit: number;
   private successesSinceRaise = 0;
   private inFlight = 0;
+  private recording = 0;
   private running = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
@@ -202,7 +203,7 @@ export class SubmissionWorker {
     this.wake?.();
     await this.loop;
     this.buffer = [];
-    while (this.inFlight > 0) await sleep(20);
+    while (this.inFlight > 0 || this.recording > 0) await sleep(20);
     await releaseLeases(this.db, this.workerId);
   }
 
@@ -246,10 +247,20 @@ export class SubmissionWorker {
       }
       while (this.limit - this.inFlight > 0 && this.buffer.length > 0) {
         const order = this.buffer.shift()!;
-        this.inFlight += 1;
-        void this.place(order).finally(() => {
+        // The slot is the upstream call: it frees as soon as the answer arrives, while the answer is
+        // still being recorded (`recording` keeps a graceful stop waiting for that write).
+        let released = false;
+        const release = () => {
+          if (released) return;
+          released = true;
           this.inFlight -= 1;
           this.wake?.();
+        };
+        this.inFlight += 1;
+        this.recording += 1;
+        void this.place(order, release).finally(() => {
+          release();
+          this.recording -= 1;
         });
       }
     }
@@ -337,7 +348,7 @@ export class SubmissionWorker {
   }
 
   /** Places one billable order and records the outcome. */
-  private async place(order: ClaimedOrder): Promise<void> {
+  private async place(order: ClaimedOrder, release: () => void): Promise<void> {
     const submitting = await markSubmitting(this.db, {
       orderId: order.id,
       workerId: this.workerId,
@@ -352,10 +363,12 @@ export class SubmissionWorker {
       placed = await this.upstream.placeOrder({ serviceId: order.serviceId, imei: order.imei });
     } catch (error) {
       this.stats.callMs += Date.now() - startedAt;
+      release();
       await this.recordFailedCall(order, error);
       return;
     }
     this.stats.callMs += Date.now() - startedAt;
+    release();
     this.onSuccess();
     const nextCheckAt = new Date(
       Date.now() + (this.opts.firstCheckMs?.(order.serviceId) ?? firstCheckDelayMs(true)),
