@@ -10,8 +10,14 @@ import { AppError } from "@/lib/errors";
 import { SubmissionWorker } from "@/lib/orders/worker";
 import { claimQueuedOrders, markSubmitting } from "@/lib/orders/transitions";
 import { describeEachDb } from "@/lib/test/db";
-import { makeImeis, waitFor, type EngineFixture } from "@/lib/test/engine-fixtures";
-import { captureLogs, countInFlight, createQuickFixture, insertUser } from "@/lib/test/order-invariants";
+import {
+  makeImeis,
+  waitFor,
+  type EngineFixture,
+  createEngineFixture,
+  insertUser,
+} from "@/lib/test/engine-fixtures";
+import { captureLogs, countInFlight } from "@/lib/test/order-invariants";
 import { cancelBatch, confirmBatch, createDraft } from "./drafts";
 
 /** The same IMEI with its check digit off by one. */
@@ -55,7 +61,7 @@ describeEachDb("drafts, confirmation and cancellation", (provider) => {
 
   beforeAll(async () => {
     logs = captureLogs();
-    f = await createQuickFixture(provider);
+    f = await createEngineFixture(provider);
     other = await insertUser(f.db, "other-op@test.local", "operator");
   });
   afterAll(async () => {

@@ -8,14 +8,8 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { confirmBatch, createDraft } from "@/lib/batches/drafts";
 import { createPrng } from "@/lib/gsmfusion/sandbox/prng";
 import { describeEachDb } from "@/lib/test/db";
-import { makeImeis, waitFor, type EngineFixture } from "@/lib/test/engine-fixtures";
-import {
-  captureLogs,
-  checkEventHistory,
-  checkLedger,
-  countInFlight,
-  createQuickFixture,
-} from "@/lib/test/order-invariants";
+import { makeImeis, waitFor, type EngineFixture, createEngineFixture } from "@/lib/test/engine-fixtures";
+import { captureLogs, checkEventHistory, checkLedger, countInFlight } from "@/lib/test/order-invariants";
 import { spawnWorkerProcess, type WorkerProcess } from "@/lib/test/worker-process";
 
 const ORDERS = 2_000;
@@ -44,7 +38,7 @@ describeEachDb("SIGKILLed worker processes", (provider) => {
   beforeAll(async () => {
     logs = captureLogs();
     // Placeorder takes 20–60 ms, so kills land while calls are in flight.
-    f = await createQuickFixture(provider, {
+    f = await createEngineFixture(provider, {
       sandbox: { seed: 3, faults: { seed: 3, latencyMs: { placeorder: 20 }, jitterMs: 40 } },
     });
     const draft = await createDraft(f.db, f.operator, { serviceId: "1739", imeis: makeImeis(ORDERS, 57) });

@@ -8,8 +8,14 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import type { AppUser } from "@/lib/auth/users";
 import { cancelBatch, confirmBatch, createDraft } from "@/lib/batches/drafts";
 import { describeEachDb } from "@/lib/test/db";
-import { makeImeis, waitFor, type EngineFixture } from "@/lib/test/engine-fixtures";
-import { captureLogs, countInFlight, createQuickFixture, insertUser } from "@/lib/test/order-invariants";
+import {
+  makeImeis,
+  waitFor,
+  type EngineFixture,
+  createEngineFixture,
+  insertUser,
+} from "@/lib/test/engine-fixtures";
+import { captureLogs, countInFlight } from "@/lib/test/order-invariants";
 import { SubmissionWorker } from "./worker";
 
 const CONCURRENCY = 4;
@@ -31,7 +37,7 @@ describeEachDb("fair scheduling", (provider) => {
   beforeAll(async () => {
     logs = captureLogs();
     // ~50 ms a placeorder: about 80 orders a second at concurrency 4.
-    f = await createQuickFixture(provider, {
+    f = await createEngineFixture(provider, {
       sandbox: { faults: { seed: 2, latencyMs: { placeorder: 50 } } },
     });
     second = await insertUser(f.db, "second-op@test.local", "operator");

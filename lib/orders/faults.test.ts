@@ -8,14 +8,8 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { confirmBatch, createDraft } from "@/lib/batches/drafts";
 import type { SandboxFaults } from "@/lib/gsmfusion/sandbox/server";
 import { describeEachDb } from "@/lib/test/db";
-import { makeImeis, waitFor, type EngineFixture } from "@/lib/test/engine-fixtures";
-import {
-  captureLogs,
-  checkEventHistory,
-  checkLedger,
-  countInFlight,
-  createQuickFixture,
-} from "@/lib/test/order-invariants";
+import { makeImeis, waitFor, type EngineFixture, createEngineFixture } from "@/lib/test/engine-fixtures";
+import { captureLogs, checkEventHistory, checkLedger, countInFlight } from "@/lib/test/order-invariants";
 import { syncNow } from "./sync";
 import { SubmissionWorker } from "./worker";
 
@@ -52,7 +46,7 @@ describeEachDb("placing 1,000 orders through every fault class", (provider) => {
 
   beforeAll(async () => {
     logs = captureLogs();
-    f = await createQuickFixture(provider, {
+    f = await createEngineFixture(provider, {
       sandbox: { seed: 9 },
       // A short timeout so delayed answers time out; a breaker that half-opens at once, so a run of
       // failures only requeues (circuit_open is "not processed") instead of stalling the test.

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { confirmBatch, createDraft } from "@/lib/batches/drafts";
 import { InvalidUpstreamInputError } from "@/lib/gsmfusion/errors";
 import { describeEachDb } from "@/lib/test/db";
-import { makeImeis, waitFor, type EngineFixture } from "@/lib/test/engine-fixtures";
-import { captureLogs, checkLedger, countInFlight, createQuickFixture } from "@/lib/test/order-invariants";
+import { makeImeis, waitFor, type EngineFixture, createEngineFixture } from "@/lib/test/engine-fixtures";
+import { captureLogs, checkLedger, countInFlight } from "@/lib/test/order-invariants";
 import { SubmissionWorker } from "./worker";
 
 describeEachDb("the last-IMEI-only upstream", (provider) => {
@@ -17,7 +17,7 @@ describeEachDb("the last-IMEI-only upstream", (provider) => {
 
   beforeAll(async () => {
     logs = captureLogs();
-    f = await createQuickFixture(provider, { sandbox: { multiImeiMode: "last_only" } });
+    f = await createEngineFixture(provider, { sandbox: { multiImeiMode: "last_only" } });
   });
   afterAll(async () => {
     await f?.close();

@@ -7,13 +7,8 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { confirmBatch, createDraft } from "@/lib/batches/drafts";
 import { AppError } from "@/lib/errors";
 import { describeEachDb } from "@/lib/test/db";
-import { makeImeis, waitFor, type EngineFixture } from "@/lib/test/engine-fixtures";
-import {
-  captureLogs,
-  checkEventHistory,
-  countInFlight,
-  createQuickFixture,
-} from "@/lib/test/order-invariants";
+import { makeImeis, waitFor, type EngineFixture, createEngineFixture } from "@/lib/test/engine-fixtures";
+import { captureLogs, checkEventHistory, countInFlight } from "@/lib/test/order-invariants";
 import { resolveUncertain } from "./resolve";
 import { syncNow } from "./sync";
 import { SubmissionWorker } from "./worker";
@@ -59,7 +54,7 @@ describeEachDb("resolving uncertain orders", (provider) => {
 
   beforeAll(async () => {
     logs = captureLogs();
-    f = await createQuickFixture(provider);
+    f = await createEngineFixture(provider);
     // One normally placed order, for "an id of another IMEI".
     const other = await createDraft(f.db, f.operator, { serviceId: "1739", imeis: [placedImei!] });
     otherBatchId = other.id;

@@ -9,14 +9,8 @@ import { openDb, type Db } from "@/lib/db";
 import { GsmFusionClient } from "@/lib/gsmfusion";
 import { SANDBOX_DEFAULTS } from "@/lib/gsmfusion/sandbox/defaults";
 import { isPostgresReachable } from "@/lib/test/db";
-import { makeImeis, waitFor, type EngineFixture } from "@/lib/test/engine-fixtures";
-import {
-  captureLogs,
-  checkEventHistory,
-  checkLedger,
-  countInFlight,
-  createQuickFixture,
-} from "@/lib/test/order-invariants";
+import { makeImeis, waitFor, type EngineFixture, createEngineFixture } from "@/lib/test/engine-fixtures";
+import { captureLogs, checkEventHistory, checkLedger, countInFlight } from "@/lib/test/order-invariants";
 import { syncDueOrders } from "./sync";
 import { claimQueuedOrders } from "./transitions";
 import { SubmissionWorker } from "./worker";
@@ -34,7 +28,7 @@ describe.skipIf(!postgres)("two workers on one PostgreSQL database [postgresql]"
 
   beforeAll(async () => {
     logs = captureLogs();
-    f = await createQuickFixture("postgresql", {
+    f = await createEngineFixture("postgresql", {
       sandbox: { seed: 8, faults: { seed: 8, latencyMs: { placeorder: 3 }, jitterMs: 6 } },
     });
     // The second worker has its own connection pool and its own client, as another process would.
@@ -105,7 +99,7 @@ describe.skipIf(!postgres)("locking subqueries on PostgreSQL take at most their 
 
   beforeAll(async () => {
     logs = captureLogs();
-    f = await createQuickFixture("postgresql");
+    f = await createEngineFixture("postgresql");
   });
   afterAll(async () => {
     await f?.close();

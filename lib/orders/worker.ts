@@ -32,7 +32,7 @@ import {
 } from "./transitions";
 import { firstCheckDelayMs } from "./sync-schedule";
 
-export type PlaceOrderFn = Pick<GsmFusionClient, "placeOrder">;
+export type PlaceOrderFn = Pick<GsmFusionClient, "placeOrder"> & Partial<Pick<GsmFusionClient, "getHealth">>;
 
 export type WorkerOptions = {
   db: Db;
@@ -67,6 +67,9 @@ const ACTIVE_REFRESH_MS = 500;
 const ANSWER_WRITE_ATTEMPTS = 8;
 // lastServedAt is for other processes' fairness; once a second per batch is plenty.
 const TOUCH_EVERY_MS = 1_000;
+const BREAKER_WAIT_MS = 1_000;
+// After a not-processed answer without Retry-After (503, refused connection), pause this long.
+const NOT_PROCESSED_PAUSE_MS = 1_000;
 
 /**
  * "IMEI already exists!" for an order a person sent back to the queue after an unknown outcome proves the
@@ -233,6 +236,10 @@ export class SubmissionWorker {
         if (expired > 0)
           log.warn("orders left submitting by a stopped worker are now uncertain", { count: expired });
       }
+      // While the client's breaker is open every call would fail at once; wait instead of cycling orders
+      // through `submitting` and back.
+      if (this.upstream.getHealth?.().state === "open")
+        this.holdUntil = Math.max(this.holdUntil, now + BREAKER_WAIT_MS);
       if (now < this.holdUntil) {
         await this.idle(Math.min(this.holdUntil - now, 1_000));
         continue;
@@ -458,6 +465,7 @@ export class SubmissionWorker {
   private onNotProcessed(retryAfterMs: number | undefined): void {
     this.limit = Math.max(1, Math.floor(this.limit / 2));
     this.successesSinceRaise = 0;
-    if (retryAfterMs) this.holdUntil = Math.max(this.holdUntil, Date.now() + Math.min(retryAfterMs, 30_000));
+    const pause = Math.min(retryAfterMs ?? NOT_PROCESSED_PAUSE_MS, 30_000);
+    this.holdUntil = Math.max(this.holdUntil, Date.now() + pause);
   }
 }

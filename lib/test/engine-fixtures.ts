@@ -2,8 +2,8 @@
  * Shared setup for order-engine tests: a migrated database, the sandbox upstream over real HTTP, a
  * client pointed at it, the catalogue loaded, and users.
  */
-import { createUser, type AppUser } from "@/lib/auth/users";
-import type { Provider } from "@/lib/db";
+import type { AppUser } from "@/lib/auth/users";
+import type { Db, Provider } from "@/lib/db";
 import { GsmFusionClient, type GsmFusionConfig } from "@/lib/gsmfusion";
 import { SANDBOX_DEFAULTS } from "@/lib/gsmfusion/sandbox/defaults";
 import { startSandbox, type SandboxHandle, type SandboxOptions } from "@/lib/gsmfusion/sandbox/server";
@@ -19,6 +19,14 @@ export function makeImeis(count: number, seed = 1): string[] {
     out.push(body + luhnCheckDigit(body));
   }
   return out;
+}
+
+/** A user row without a usable password: engine tests need owners, not logins (and bcrypt is slow). */
+export async function insertUser(db: Db, email: string, role: "admin" | "operator"): Promise<AppUser> {
+  const row = await db.write((prisma) =>
+    prisma.user.create({ data: { email, name: email.split("@")[0]!, passwordHash: "not-a-login", role } }),
+  );
+  return { id: row.id, email: row.email, name: row.name, role };
 }
 
 export type EngineFixture = {
@@ -48,12 +56,8 @@ export async function createEngineFixture(
     ...options.client,
   });
   await refreshCatalogue(db, client);
-  const admin = await createUser(db, { email: "admin@test.local", password: "password-123", role: "admin" });
-  const operator = await createUser(db, {
-    email: "op@test.local",
-    password: "password-123",
-    role: "operator",
-  });
+  const admin = await insertUser(db, "admin@test.local", "admin");
+  const operator = await insertUser(db, "op@test.local", "operator");
   return {
     db,
     sandbox,

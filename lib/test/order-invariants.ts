@@ -1,61 +1,11 @@
 /**
  * Checks of the product's money promises (DESIGN.md 2) against the sandbox's charge ledger, and of the
  * OrderEvent history against the order state machine. Shared by the fault, crash, two-worker and
- * fairness tests. Also a fixture that skips bcrypt (users are inserted directly), since these tests
- * never log in and bcrypt at cost 12 takes seconds on a small machine.
+ * fairness tests.
  */
-import type { AppUser } from "@/lib/auth/users";
-import type { Db, Provider } from "@/lib/db";
-import { GsmFusionClient, type GsmFusionConfig } from "@/lib/gsmfusion";
-import { SANDBOX_DEFAULTS } from "@/lib/gsmfusion/sandbox/defaults";
-import type { SandboxCharge } from "@/lib/gsmfusion/sandbox/server";
-import { startSandbox, type SandboxHandle, type SandboxOptions } from "@/lib/gsmfusion/sandbox/server";
+import type { Db } from "@/lib/db";
+import type { SandboxCharge, SandboxHandle } from "@/lib/gsmfusion/sandbox/server";
 import { setLogSink, type LogLevel } from "@/lib/log";
-import { refreshCatalogue } from "@/lib/services/catalogue";
-import { createTestDb } from "./db";
-import type { EngineFixture } from "./engine-fixtures";
-
-/** A user row without a password hash worth checking (these tests never log in). */
-export async function insertUser(db: Db, email: string, role: "admin" | "operator"): Promise<AppUser> {
-  const row = await db.write((prisma) =>
-    prisma.user.create({ data: { email, name: email.split("@")[0]!, passwordHash: "not-a-login", role } }),
-  );
-  return { id: row.id, email: row.email, name: row.name, role };
-}
-
-/** createEngineFixture without bcrypt: same shape, much faster. */
-export async function createQuickFixture(
-  provider: Provider,
-  options: { sandbox?: SandboxOptions; client?: Partial<GsmFusionConfig> } = {},
-): Promise<EngineFixture> {
-  const db = await createTestDb(provider);
-  const sandbox = await startSandbox({
-    port: 0,
-    timing: { inProcessAfterMs: 0, finalAfterMs: 0 },
-    ...options.sandbox,
-  });
-  const client = new GsmFusionClient({
-    baseUrl: sandbox.url,
-    username: SANDBOX_DEFAULTS.username,
-    apiKey: SANDBOX_DEFAULTS.apiKey,
-    readRetries: 0,
-    ...options.client,
-  });
-  await refreshCatalogue(db, client);
-  const admin = await insertUser(db, "admin@test.local", "admin");
-  const operator = await insertUser(db, "op@test.local", "operator");
-  return {
-    db,
-    sandbox,
-    client,
-    admin,
-    operator,
-    async close() {
-      await sandbox.close();
-      await db.drop();
-    },
-  };
-}
 
 export type CapturedLog = { level: LogLevel; msg: string; fields: Record<string, unknown> };
 

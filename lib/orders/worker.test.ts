@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { confirmBatch, createDraft } from "@/lib/batches/drafts";
+import { describeEachDb } from "@/lib/test/db";
+import { createEngineFixture, makeImeis, type EngineFixture } from "@/lib/test/engine-fixtures";
+import { captureLogs } from "@/lib/test/order-invariants";
+import { classifyPlacementFailure, SubmissionWorker } from "./worker";
+import { UpstreamError } from "@/lib/gsmfusion";
+
+describeEachDb("submission worker under an unavailable upstream", (provider) => {
+  let f: EngineFixture;
+  let logs: ReturnType<typeof captureLogs>;
+  beforeAll(async () => {
+    logs = captureLogs();
+    f = await createEngineFixture(provider, {
+      client: { breaker: { consecutiveFailures: 2, halfOpenAfterMs: 60_000 } },
+    });
+  });
+  afterAll(async () => {
+    await f.close();
+    logs.restore();
+  });
+
+  it("pauses while the breaker is open instead of cycling orders through submitting", async () => {
+    const draft = await createDraft(f.db, f.operator, { serviceId: "1739", imeis: makeImeis(30, 11) });
+    await confirmBatch(f.db, f.operator, draft.id);
+    f.sandbox.state.setFaults({ rate503: 1 });
+    const worker = new SubmissionWorker({
+      db: f.db,
+      upstream: f.client,
+      concurrency: 1,
+      idlePollMs: 10,
+      retryBaseMs: 10,
+    });
+    worker.start();
+    await new Promise((r) => setTimeout(r, 1_500));
+    await worker.stop();
+
+    expect(f.client.getHealth().state).toBe("open");
+    const submittingEvents = await f.db.prisma.orderEvent.count({
+      where: { toState: "submitting", order: { batchId: draft.id } },
+    });
+    // Two real 503s open the breaker; after that the worker waits rather than marking orders submitting.
+    expect(submittingEvents).toBeGreaterThanOrEqual(2);
+    expect(submittingEvents).toBeLessThanOrEqual(3);
+    expect(f.sandbox.state.charges).toHaveLength(0);
+    expect(await f.db.prisma.order.count({ where: { batchId: draft.id, state: "queued" } })).toBe(30);
+  });
+});
+
+it("classifies every failure the way the money rules say", () => {
+  const failure = (kind: "refused" | "not_processed" | "unknown_outcome", code: string, extra = {}) =>
+    new UpstreamError({ kind, code: code as never, message: code, ...extra });
+  expect(
+    classifyPlacementFailure(failure("refused", "duplicate", { upstreamMessage: "IMEI already exists!" })),
+  ).toMatchObject({ requeue: false, state: "duplicate" });
+  expect(
+    classifyPlacementFailure(
+      failure("refused", "upstream_error", { upstreamMessage: "Insufficient balance" }),
+    ),
+  ).toMatchObject({ requeue: false, state: "failed", errorMessage: "Insufficient balance" });
+  expect(classifyPlacementFailure(failure("refused", "auth"))).toMatchObject({ requeue: true, kind: "auth" });
+  expect(
+    classifyPlacementFailure(failure("not_processed", "rate_limited", { retryAfterMs: 3000 })),
+  ).toMatchObject({ requeue: true, retryAfterMs: 3000 });
+  for (const code of ["timeout", "reset", "bad_gateway", "unreadable", "no_order_id"]) {
+    expect(classifyPlacementFailure(failure("unknown_outcome", code))).toMatchObject({
+      requeue: false,
+      state: "uncertain",
+      errorKind: code,
+    });
+  }
+  // A bug of ours after the call may have gone out is never taken as "not placed".
+  expect(classifyPlacementFailure(new TypeError("boom"))).toMatchObject({
+    requeue: false,
+    state: "uncertain",
+    errorKind: "internal",
+  });
+});
