@@ -4,6 +4,7 @@
  * code, message and field issues, so the UI can say what went wrong and where.
  */
 import { z } from "zod";
+import { ORDER_STATES, type OrderState } from "@/lib/orders/states";
 
 // Ids and upstream order ids are strings; numbers are accepted so a change of column type does not
 // break the page.
@@ -45,18 +46,8 @@ export const batchDraftSchema = z.object({
 });
 export type BatchDraft = z.infer<typeof batchDraftSchema>;
 
-export const BATCH_COUNT_KEYS = [
-  "queued",
-  "submitting",
-  "submitted",
-  "completed",
-  "rejected",
-  "duplicate",
-  "failed",
-  "uncertain",
-  "cancelled",
-] as const;
-export type CountKey = (typeof BATCH_COUNT_KEYS)[number];
+export const BATCH_COUNT_KEYS = ORDER_STATES.filter((s): s is Exclude<OrderState, "draft"> => s !== "draft");
+export type CountKey = Exclude<OrderState, "draft">;
 
 export const batchStatusSchema = z.enum(["draft", "queued", "running", "done", "cancelled"]);
 export type BatchStatus = z.infer<typeof batchStatusSchema>;

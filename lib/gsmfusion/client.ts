@@ -1,4 +1,5 @@
 import "server-only";
+import { isLuhnValid } from "@/lib/imei";
 import { log, registerSecret } from "@/lib/log";
 import { parseOrdersAnswer, parsePlaceOrderAnswer, parseServicesAnswer } from "./answers";
 import { InvalidUpstreamInputError, UpstreamError, isUpstreamError } from "./errors";
@@ -90,17 +91,7 @@ export function resolveEndpoint(baseUrl: string): string {
 
 /** 15 digits, the last a Luhn check digit over the first 14. */
 export function isValidImei(imei: string): boolean {
-  if (!/^\d{15}$/.test(imei)) return false;
-  let sum = 0;
-  for (let i = 0; i < 15; i++) {
-    let digit = imei.charCodeAt(i) - 48;
-    if (i % 2 === 1) {
-      digit *= 2;
-      if (digit > 9) digit -= 9;
-    }
-    sum += digit;
-  }
-  return sum % 10 === 0;
+  return /^\d{15}$/.test(imei) && isLuhnValid(imei);
 }
 
 function positiveInt(value: number | undefined, fallback: number, name: string, min = 1): number {

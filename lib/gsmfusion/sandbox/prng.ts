@@ -29,20 +29,6 @@ export function pick<T>(items: readonly T[], draw: number): T {
   return item;
 }
 
-export function isLuhnValid(imei: string): boolean {
-  if (!/^\d{15}$/.test(imei)) return false;
-  let sum = 0;
-  for (let i = 0; i < 15; i++) {
-    let digit = imei.charCodeAt(i) - 48;
-    if (i % 2 === 1) {
-      digit *= 2;
-      if (digit > 9) digit -= 9;
-    }
-    sum += digit;
-  }
-  return sum % 10 === 0;
-}
-
 /** Adds decimal strings exactly (micro-units), for the charge ledger's total. */
 export function sumDecimals(values: readonly string[]): string {
   let micros = 0n;

@@ -1,5 +1,6 @@
 import type { ResultStyle } from "./catalogue";
-import { createPrng, hashString, isLuhnValid, pick } from "./prng";
+import { isLuhnValid } from "@/lib/imei";
+import { createPrng, hashString, pick } from "./prng";
 
 /** The final state an order reaches, decided once from seed + service + IMEI. */
 export type SandboxOutcome = { status: "completed" | "rejected"; code: string };
