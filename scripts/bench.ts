@@ -166,6 +166,11 @@ try {
     ["ideal (N × latency ÷ concurrency)", `${idealS.toFixed(1)} s`],
     ["ratio to ideal (target ≤ 1.05)", ratio.toFixed(3)],
     [
+      "transport floor: plain HTTP call to the sandbox",
+      `${floorCallMs.toFixed(1)} ms (ratio ${(floorCallMs / LATENCY_MS).toFixed(3)})`,
+    ],
+    ["engine overhead over the floor", `${((ratio / (floorCallMs / LATENCY_MS) - 1) * 100).toFixed(1)} %`],
+    [
       "mean placeorder call as the app saw it",
       `${(worker.stats.callMs / Math.max(1, worker.stats.calls)).toFixed(0)} ms`,
     ],

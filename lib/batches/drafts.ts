@@ -20,6 +20,8 @@ export const createDraftSchema = z
     imeis: z.array(z.string().max(100)).max(MAX_LINES, `at most ${MAX_LINES} IMEIs per batch`).optional(),
     csv: z.string().max(5_000_000, "the file is larger than 5 MB").optional(),
     name: z.string().trim().max(200).optional(),
+    /** Higher runs first (0 by default); operators may raise a batch to 5, admins to 10. */
+    priority: z.number().int().min(0, "must be 0 to 10").max(10, "must be 0 to 10").optional(),
   })
   .refine((v) => (v.imeis ? 1 : 0) + (v.csv !== undefined ? 1 : 0) === 1, {
     message: "send either imeis or csv",
@@ -140,6 +142,12 @@ async function findAlreadyOrdered(
  */
 export async function createDraft(db: Db, user: AppUser, raw: CreateDraftInput): Promise<DraftSummary> {
   const input = createDraftSchema.parse(raw);
+  const priority = input.priority ?? 0;
+  if (priority > 5 && user.role !== "admin") {
+    throw new AppError("validation_failed", "priority: operators may set at most 5", {
+      issues: [{ field: "priority", message: "at most 5 for operators" }],
+    });
+  }
   const service = await db.prisma.service.findUnique({ where: { id: input.serviceId } });
   if (!service || !service.active) {
     throw new AppError("validation_failed", `serviceId: unknown service ${input.serviceId}`, {
@@ -201,6 +209,7 @@ export async function createDraft(db: Db, user: AppUser, raw: CreateDraftInput):
         serviceId: service.id,
         sourceName,
         state: "draft",
+        priority,
         totalLines: lines.length + problems.length,
         toSubmit: imeis.length,
         invalidCount: invalid.length,

@@ -124,4 +124,34 @@ describeEachDb("fair scheduling", (provider) => {
     expect(firstHalf.filter((s) => s === "B").length, describe).toBeGreaterThanOrEqual(15);
     expect(logs.errors()).toEqual([]);
   });
+
+  it("a batch with a higher priority is served before others, and an operator cannot take the top", async () => {
+    const normal = await createDraft(f.db, f.operator, { serviceId: "1739", imeis: makeImeis(40, 431) });
+    const urgentImeis = new Set(makeImeis(16, 432));
+    const urgent = await createDraft(f.db, second, {
+      serviceId: "1739",
+      imeis: [...urgentImeis],
+      priority: 5,
+    });
+    await expect(
+      createDraft(f.db, second, { serviceId: "1739", imeis: makeImeis(2, 433), priority: 9 }),
+    ).rejects.toMatchObject({ code: "validation_failed" });
+    await confirmBatch(f.db, f.operator, normal.id);
+    await confirmBatch(f.db, second, urgent.id);
+    const startAt = f.sandbox.state.charges.length;
+    const worker = newWorker();
+    worker.start();
+    try {
+      await waitFor(
+        async () => (await countInFlight(f.db, [normal.id, urgent.id])) === 0,
+        20_000,
+        "both placed",
+      );
+    } finally {
+      await worker.stop();
+    }
+    const sequence = f.sandbox.state.charges.slice(startAt).map((c) => (urgentImeis.has(c.imei) ? "U" : "n"));
+    // All 16 urgent orders reach the upstream before the normal batch gets more than a claim group in.
+    expect(sequence.lastIndexOf("U"), sequence.join("")).toBeLessThan(16 + 2 * CONCURRENCY);
+  });
 });
