@@ -17,6 +17,9 @@ export async function register() {
   const db = await getDb();
   if (!env.workerEnabled) return;
   const { getUpstream } = await import("@/lib/upstream");
-  const { startEngine } = await import("@/lib/orders/engine");
-  startEngine(db, getUpstream(), { concurrency: env.submitConcurrency });
+  const { startEngine, stopEngineOnSignals } = await import("@/lib/orders/engine");
+  const engine = startEngine(db, getUpstream(), { concurrency: env.submitConcurrency });
+  // `npm start` and the demo set NEXT_MANUAL_SIG_HANDLE so that SIGTERM lets calls in flight finish and be
+  // recorded before the process exits (Next.js would exit at once). Without it, leases keep orders safe.
+  if (process.env.NEXT_MANUAL_SIG_HANDLE) stopEngineOnSignals(engine);
 }

@@ -49,6 +49,7 @@ await runCli(async () => {
     env: {
       ...process.env,
       NODE_ENV: "production",
+      NEXT_MANUAL_SIG_HANDLE: "true",
       AUTH_SECRET: env.authSecret,
       NEXT_TELEMETRY_DISABLED: "1",
     },

@@ -26,7 +26,8 @@ export function startEngine(
     db,
     upstream,
     concurrency: options.concurrency,
-    submitLeaseMs: options.submitLeaseMs ?? env.submitLeaseMs,
+    // Above the placeorder timeout, so a call still in flight never loses its lease.
+    submitLeaseMs: options.submitLeaseMs ?? env.submitLeaseMs ?? env.upstream.placeOrderTimeoutMs + 60_000,
     claimLeaseMs: options.claimLeaseMs ?? env.claimLeaseMs,
   });
   const sync = new StatusSync(db, upstream);
