@@ -41,6 +41,7 @@ describe("parseEnv defaults", () => {
       submitConcurrency: 16,
       dailySpendLimit: null,
       workerEnabled: true,
+      manualSignalHandling: false,
       upstream: {
         baseUrl: "http://127.0.0.1:4010",
         username: "sandbox",

@@ -34,6 +34,7 @@ const rawSchema = z.object({
   PLACEORDER_TIMEOUT_MS: z.coerce.number().int().min(1000).default(60_000),
   READ_TIMEOUT_MS: z.coerce.number().int().min(100).default(20_000),
   WORKER_ENABLED: z.enum(["true", "false"]).default("true"),
+  NEXT_MANUAL_SIG_HANDLE: z.string().optional(),
   // Leases of the submission worker; unset, the worker's own defaults apply (120 s and 30 s). Short
   // values are for tests that kill workers: a killed worker's orders wait out these leases.
   SUBMIT_LEASE_MS: z.coerce.number().int().min(100).optional(),
@@ -48,6 +49,8 @@ export type Env = {
   submitConcurrency: number;
   dailySpendLimit: string | null;
   workerEnabled: boolean;
+  /** Next.js leaves SIGTERM/SIGINT to us (NEXT_MANUAL_SIG_HANDLE), so the engine can stop gracefully. */
+  manualSignalHandling: boolean;
   /** Lease on a `submitting` order (SUBMIT_LEASE_MS); undefined: the worker's default. */
   submitLeaseMs?: number;
   /** Lease on claimed, unsent orders (SUBMIT_CLAIM_LEASE_MS); undefined: the worker's default. */
@@ -130,6 +133,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     submitConcurrency: raw.SUBMIT_CONCURRENCY,
     dailySpendLimit: raw.DAILY_SPEND_LIMIT ?? null,
     workerEnabled: raw.WORKER_ENABLED === "true",
+    manualSignalHandling: Boolean(raw.NEXT_MANUAL_SIG_HANDLE),
     submitLeaseMs: raw.SUBMIT_LEASE_MS,
     claimLeaseMs: raw.SUBMIT_CLAIM_LEASE_MS,
     upstream: {
