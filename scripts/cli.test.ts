@@ -11,11 +11,12 @@ const target = createSqliteUrl();
 type Outcome = { code: number; stdout: string; stderr: string };
 
 /** Runs a CLI script the way `npm run` does, against the test database. Never rejects. */
-function runScript(script: string, args: string[]): Promise<Outcome> {
+function runScript(script: string, args: string[], extraEnv: Record<string, string> = {}): Promise<Outcome> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: target.url,
     AUTH_SECRET: "cli-test-secret-".padEnd(40, "z"),
+    ...extraEnv,
   };
   for (const name of ["GSM_FUSION_BASE_URL", "GSM_FUSION_USERNAME", "GSM_FUSION_API_KEY", "NODE_OPTIONS"])
     delete env[name];
@@ -132,5 +133,18 @@ describe("user:create and token:create", () => {
     expect(out[0]).toMatch(/^Token imd_.{6}… for op@shop\.test \(operator\)/);
     expect(await authenticateToken(db, out[1]!)).toMatchObject({ email: "op@shop.test", role: "operator" });
     expect(await db.prisma.user.count()).toBe(2);
+  });
+
+  it("a malformed setting stops a command with one line naming it, before touching anything", async () => {
+    const run = await runScript("db-migrate.ts", [], { DATABASE_URL: "mysql://localhost/shop" });
+    expect(run.code).toBe(1);
+    expect(lines(run.stderr)).toEqual([
+      "Invalid configuration: DATABASE_URL must start with file: or postgres://",
+    ]);
+    const port = await runScript("db-migrate.ts", [], { SUBMIT_CONCURRENCY: "lots" });
+    expect(port.code).toBe(1);
+    expect(lines(port.stderr)).toEqual([
+      expect.stringMatching(/^Invalid configuration: SUBMIT_CONCURRENCY /),
+    ]);
   });
 });
