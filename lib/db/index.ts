@@ -38,6 +38,36 @@ export type Db = {
 
 const SQLITE_BUSY_TIMEOUT_MS = 10_000;
 
+const TX_TIMEOUT_MS = 60_000;
+
+/**
+ * The write discipline around one client. `serialise` is SQLite's process-wide lock (see the top of this
+ * file) or nothing on PostgreSQL, where the pool gives each transaction its own connection.
+ */
+function withWriteRules(
+  provider: Provider,
+  url: string,
+  prisma: PrismaClient,
+  serialise: <T>(fn: () => Promise<T>) => Promise<T>,
+): Db {
+  const stats = { writes: 0, transactions: 0 };
+  return {
+    provider,
+    url,
+    prisma,
+    stats,
+    write: (fn) => {
+      stats.writes += 1;
+      return serialise(() => fn(prisma));
+    },
+    transaction: (fn) => {
+      stats.transactions += 1;
+      return serialise(() => prisma.$transaction(fn, { timeout: TX_TIMEOUT_MS, maxWait: TX_TIMEOUT_MS }));
+    },
+    close: () => prisma.$disconnect(),
+  };
+}
+
 /** Opens a database and, unless told otherwise, applies pending migrations first. */
 export async function openDb(url: string, options: { migrate?: boolean } = {}): Promise<Db> {
   if (options.migrate !== false) await migrateDatabase(url);
@@ -49,41 +79,11 @@ export async function openDb(url: string, options: { migrate?: boolean } = {}): 
     await prisma.$executeRawUnsafe("PRAGMA foreign_keys = ON");
     await prisma.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
     const mutex = new Mutex();
-    const stats = { writes: 0, transactions: 0 };
-    return {
-      provider,
-      url,
-      prisma,
-      stats,
-      write: (fn) => {
-        stats.writes += 1;
-        return mutex.run(() => fn(prisma));
-      },
-      transaction: (fn) => {
-        stats.transactions += 1;
-        return mutex.run(() => prisma.$transaction(fn, { timeout: 60_000, maxWait: 60_000 }));
-      },
-      close: () => prisma.$disconnect(),
-    };
+    return withWriteRules(provider, url, prisma, (fn) => mutex.run(fn));
   }
   const adapter = new PrismaPg({ connectionString: url, max: 20 });
   const prisma = new PostgresClient({ adapter }) as unknown as PrismaClient;
-  const stats = { writes: 0, transactions: 0 };
-  return {
-    provider,
-    url,
-    prisma,
-    stats,
-    write: (fn) => {
-      stats.writes += 1;
-      return fn(prisma);
-    },
-    transaction: (fn) => {
-      stats.transactions += 1;
-      return prisma.$transaction(fn, { timeout: 60_000, maxWait: 10_000 });
-    },
-    close: () => prisma.$disconnect(),
-  };
+  return withWriteRules(provider, url, prisma, (fn) => fn());
 }
 
 const globalForDb = globalThis as unknown as { imeiDeskDb?: Promise<Db> };

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import type { ReactNode } from "react";
 import { stateInfo } from "@/components/batches/order-states";
 import { SyncNowButton } from "@/components/orders/sync-now-button";
 import { Badge } from "@/components/ui/badge";
@@ -12,6 +13,25 @@ import { listOrders, orderFilterSchema, type ApiOrder } from "@/lib/orders/queri
 import { ORDER_STATES } from "@/lib/orders/states";
 
 export const metadata = { title: "Orders" };
+
+const FIELD_CLASSES = "mt-1 block w-full rounded-md border border-slate-300 px-2.5 py-2 text-sm";
+
+function FilterField({
+  label,
+  className,
+  children,
+}: {
+  label: string;
+  className?: string;
+  children: ReactNode;
+}) {
+  return (
+    <label className={`text-sm ${className ?? ""}`}>
+      <span className="font-medium text-slate-700">{label}</span>
+      {children}
+    </label>
+  );
+}
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
@@ -60,22 +80,16 @@ export default async function OrdersPage({ searchParams }: { searchParams: Searc
         method="get"
         className="mb-6 grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-6"
       >
-        <label className="text-sm sm:col-span-2">
-          <span className="font-medium text-slate-700">IMEIs</span>
+        <FilterField label="IMEIs" className="sm:col-span-2">
           <input
             name="imei"
             defaultValue={raw.imei}
             placeholder="one or more, separated by spaces or commas"
-            className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm"
+            className={FIELD_CLASSES}
           />
-        </label>
-        <label className="text-sm">
-          <span className="font-medium text-slate-700">State</span>
-          <select
-            name="status"
-            defaultValue={raw.status ?? ""}
-            className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-2 text-sm"
-          >
+        </FilterField>
+        <FilterField label="State">
+          <select name="status" defaultValue={raw.status ?? ""} className={FIELD_CLASSES}>
             <option value="">any</option>
             {ORDER_STATES.filter((s) => s !== "draft").map((s) => (
               <option key={s} value={s}>
@@ -83,33 +97,16 @@ export default async function OrdersPage({ searchParams }: { searchParams: Searc
               </option>
             ))}
           </select>
-        </label>
-        <label className="text-sm">
-          <span className="font-medium text-slate-700">Service id</span>
-          <input
-            name="serviceId"
-            defaultValue={raw.serviceId}
-            className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm"
-          />
-        </label>
-        <label className="text-sm">
-          <span className="font-medium text-slate-700">From</span>
-          <input
-            type="date"
-            name="from"
-            defaultValue={raw.from}
-            className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-2 text-sm"
-          />
-        </label>
-        <label className="text-sm">
-          <span className="font-medium text-slate-700">To</span>
-          <input
-            type="date"
-            name="to"
-            defaultValue={raw.to}
-            className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-2 text-sm"
-          />
-        </label>
+        </FilterField>
+        <FilterField label="Service id">
+          <input name="serviceId" defaultValue={raw.serviceId} className={FIELD_CLASSES} />
+        </FilterField>
+        <FilterField label="From">
+          <input type="date" name="from" defaultValue={raw.from} className={FIELD_CLASSES} />
+        </FilterField>
+        <FilterField label="To">
+          <input type="date" name="to" defaultValue={raw.to} className={FIELD_CLASSES} />
+        </FilterField>
         {raw.batchId ? <input type="hidden" name="batchId" value={raw.batchId} /> : null}
         <div className="flex items-end gap-2 sm:col-span-6">
           <button type="submit" className={buttonClasses("primary")}>
