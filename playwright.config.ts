@@ -23,7 +23,11 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   forbidOnly: process.env.CI === "true",
-  reporter: process.env.CI === "true" ? [["list"]] : [["list"], ["html", { open: "never" }]],
+  reporter: [
+    ["list"],
+    ["json", { outputFile: "test-results/playwright.json" }],
+    ...(process.env.CI === "true" ? [] : [["html", { open: "never" }] as const]),
+  ],
   timeout: 60_000,
   use: {
     baseURL,

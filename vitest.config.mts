@@ -17,6 +17,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // The JSON report feeds the one-line summary `npm test` ends with (scripts/test-summary.mjs).
+    reporters: ["default", ["json", { outputFile: "test-results/vitest.json" }]],
     maxWorkers: 2,
   },
 });
