@@ -147,4 +147,33 @@ describe("user:create and token:create", () => {
       expect.stringMatching(/^Invalid configuration: SUBMIT_CONCURRENCY /),
     ]);
   });
+
+  it("user:create sets an operator's daily spend limit exactly, and names a bad one", async () => {
+    const ok = await runScript("user-create.ts", [
+      "--email",
+      "capped@shop.test",
+      "--password",
+      "long enough pw",
+      "--role",
+      "operator",
+      "--daily-limit",
+      "12.50",
+    ]);
+    expect(ok.code).toBe(0);
+    expect(lines(ok.stdout)[0]).toMatch(/, daily limit \$12\.50$/);
+    const row = await db.prisma.user.findUniqueOrThrow({ where: { email: "capped@shop.test" } });
+    expect(row.dailySpendLimitMicros).toBe(12_500_000n);
+    const bad = await runScript("user-create.ts", [
+      "--email",
+      "x@shop.test",
+      "--password",
+      "long enough pw",
+      "--role",
+      "operator",
+      "--daily-limit",
+      "1e3",
+    ]);
+    expect(bad.code).toBe(1);
+    expect(lines(bad.stderr)).toEqual(["Error: --daily-limit must be an amount such as 250 or 99.50"]);
+  });
 });

@@ -2,13 +2,16 @@
 import { z } from "zod";
 import { EnvError } from "@/lib/env";
 
+/** A schema field (dailyLimit) as the flag a person typed (--daily-limit). */
+const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
 export async function runCli(main: () => Promise<void>): Promise<void> {
   try {
     await main();
   } catch (error) {
     const message =
       error instanceof z.ZodError
-        ? error.issues.map((i) => `--${i.path.join(".")} ${i.message}`).join("; ")
+        ? error.issues.map((i) => `--${kebab(i.path.join("."))} ${i.message}`).join("; ")
         : error instanceof Error
           ? error.message
           : String(error);

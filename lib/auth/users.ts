@@ -1,5 +1,6 @@
 /** Users: creation, lookup and the credential check behind the login page (rate-limited and audited). */
 import { z } from "zod";
+import { parseMoney } from "@/lib/money";
 import { recordAudit } from "@/lib/admin/audit";
 import type { Db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
@@ -19,6 +20,11 @@ export const createUserSchema = z.object({
   password: passwordSchema,
   role: roleSchema,
   name: z.string().trim().min(1).max(100).optional(),
+  /** The operator's own spend limit per UTC day, in USD ("250" or "99.50"); unset = only the shop's. */
+  dailyLimit: z
+    .string()
+    .regex(/^\d+(\.\d{1,6})?$/, "must be an amount such as 250 or 99.50")
+    .optional(),
 });
 
 function toAppUser(row: { id: string; email: string; name: string; role: string }): AppUser {
@@ -37,6 +43,7 @@ export async function createUser(db: Db, input: z.input<typeof createUserSchema>
         name: data.name ?? data.email.split("@")[0]!,
         passwordHash,
         role: data.role,
+        dailySpendLimitMicros: data.dailyLimit === undefined ? null : parseMoney(data.dailyLimit),
       },
     }),
   );
