@@ -209,6 +209,14 @@ describeEachDb("auth", (provider) => {
         ok: true,
         user: { id: row.id },
       });
+      // A failure prunes what no longer counts, so the table stays the size of one window.
+      await verifyCredentials(db, row.email, "wrong", null);
+      expect(
+        await db.prisma.loginAttempt.count({
+          where: { key, createdAt: { lt: new Date(Date.now() - LOGIN_LIMITS.windowMs) } },
+        }),
+      ).toBe(0);
+      expect(await db.prisma.loginAttempt.count({ where: { key } })).toBe(LOGIN_LIMITS.perAccount);
     });
   });
 

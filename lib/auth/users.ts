@@ -113,6 +113,9 @@ export async function verifyCredentials(
   if (row && !row.disabled) valid = await verifyPassword(password, row.passwordHash);
   else await burnPasswordCheck(password);
   if (!valid || !row) {
+    // Attempts older than the window count for nothing; dropping them here keeps the table the size of
+    // one window (the audit trail keeps the history).
+    await db.write((prisma) => prisma.loginAttempt.deleteMany({ where: { createdAt: { lt: since } } }));
     await recordAudit(db, {
       actorId: row?.id ?? null,
       action: "login.failed",
