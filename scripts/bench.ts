@@ -102,11 +102,12 @@ async function measureTransportFloor(): Promise<number> {
           }),
         });
         await res.text();
-        total += performance.now() - started;
+        // The first call of each lane opens its connection; the engine's run reuses warm ones.
+        if (i > 0) total += performance.now() - started;
       }
     }),
   );
-  return total / (CONCURRENCY * perLane);
+  return total / (CONCURRENCY * (perLane - 1));
 }
 
 async function countPlaced(db: Db, batchId: string): Promise<number> {
