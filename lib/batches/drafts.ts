@@ -309,25 +309,17 @@ export async function confirmBatch(
     const actor = { stateActor: `user:${user.id}` };
 
     if (!options.reorderRepeats) {
-      const drafts = await tx.order.findMany({ where: { batchId, state: "draft" }, select: { imei: true } });
-      const repeats = await findAlreadyOrdered(
-        tx,
-        batch.serviceId,
-        drafts.map((d) => d.imei),
-        batchId,
-      );
-      const repeatImeis = [...repeats.keys()];
-      for (let i = 0; i < repeatImeis.length; i += LOOKUP_CHUNK) {
-        await tx.order.updateMany({
-          where: { batchId, state: "draft", imei: { in: repeatImeis.slice(i, i + LOOKUP_CHUNK) } },
-          data: {
-            state: "cancelled",
-            finishedAt: now,
-            ...actor,
-            stateReason: "already ordered for this service; not re-ordered",
-          },
-        });
-      }
+      // One statement: a draft order whose IMEI another batch has ordered for this service is cancelled.
+      const reason = "already ordered for this service; not re-ordered";
+      await tx.$executeRaw`
+        UPDATE "Order" SET "state" = 'cancelled', "finishedAt" = ${now}, "updatedAt" = ${now},
+          "stateActor" = ${actor.stateActor}, "stateReason" = ${reason}
+        WHERE "batchId" = ${batchId} AND "state" = 'draft'
+          AND EXISTS (
+            SELECT 1 FROM "Order" AS "earlier"
+            WHERE "earlier"."serviceId" = "Order"."serviceId" AND "earlier"."imei" = "Order"."imei"
+              AND "earlier"."batchId" <> "Order"."batchId" AND "earlier"."state" IN (${Prisma.join([...ORDERED_STATES])})
+          )`;
     }
 
     const toQueue = await tx.order.aggregate({
@@ -359,10 +351,10 @@ export async function confirmBatch(
       }
     }
 
-    await tx.order.updateMany({
-      where: { batchId, state: "draft" },
-      data: { state: "queued", ...actor, stateReason: "batch confirmed" },
-    });
+    await tx.$executeRaw`
+      UPDATE "Order" SET "state" = 'queued', "updatedAt" = ${now}, "stateActor" = ${actor.stateActor},
+        "stateReason" = 'batch confirmed'
+      WHERE "batchId" = ${batchId} AND "state" = 'draft'`;
     // From here the batch's size and cost are what is actually queued (repeats left out).
     await tx.batch.update({
       where: { id: batchId },
