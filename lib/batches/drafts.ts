@@ -112,21 +112,14 @@ function sourceLines(input: z.infer<typeof createDraftSchema>): {
 }
 
 /** IMEIs of this service that are already ordered (by anyone), with their newest order. */
-async function findAlreadyOrdered(
-  db: Db | TxClient,
-  serviceId: string,
-  imeis: string[],
-  excludeBatchId?: string,
-) {
-  const prisma = "prisma" in db ? db.prisma : db;
+async function findAlreadyOrdered(db: Db, serviceId: string, imeis: string[]) {
   const found = new Map<string, { id: string; state: string }>();
   for (let i = 0; i < imeis.length; i += LOOKUP_CHUNK) {
-    const rows = await prisma.order.findMany({
+    const rows = await db.prisma.order.findMany({
       where: {
         serviceId,
         imei: { in: imeis.slice(i, i + LOOKUP_CHUNK) },
         state: { in: [...ORDERED_STATES] },
-        ...(excludeBatchId ? { batchId: { not: excludeBatchId } } : {}),
       },
       select: { id: true, imei: true, state: true },
       orderBy: { createdAt: "asc" },
