@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { confirmBatch, createDraft } from "@/lib/batches/drafts";
 import { describeEachDb } from "@/lib/test/db";
-import { createEngineFixture, makeImeis, type EngineFixture } from "@/lib/test/engine-fixtures";
+import type { Db } from "@/lib/db";
+import { createEngineFixture, makeImeis, waitFor, type EngineFixture } from "@/lib/test/engine-fixtures";
 import { captureLogs } from "@/lib/test/order-invariants";
 import { classifyPlacementFailure, SubmissionWorker } from "./worker";
 import { UpstreamError } from "@/lib/gsmfusion";
@@ -44,6 +45,63 @@ describeEachDb("submission worker under an unavailable upstream", (provider) => 
     expect(submittingEvents).toBeLessThanOrEqual(3);
     expect(f.sandbox.state.charges).toHaveLength(0);
     expect(await f.db.prisma.order.count({ where: { batchId: draft.id, state: "queued" } })).toBe(30);
+  });
+});
+
+describeEachDb("submission worker under database errors", (provider) => {
+  let f: EngineFixture;
+  let logs: ReturnType<typeof captureLogs>;
+  beforeAll(async () => {
+    logs = captureLogs();
+    f = await createEngineFixture(provider);
+  });
+  afterAll(async () => {
+    await f.close();
+    logs.restore();
+  });
+
+  it("keeps placing after transient write failures, and every charge ends up recorded", async () => {
+    const draft = await createDraft(f.db, f.operator, { serviceId: "1739", imeis: makeImeis(40, 12) });
+    await confirmBatch(f.db, f.operator, draft.id);
+    // The real database, with every fifth write failing before it reaches it (a lock held too long by
+    // another process, say).
+    let writes = 0;
+    const flaky: Db = {
+      ...f.db,
+      write: (fn) => {
+        writes += 1;
+        if (writes % 5 === 0) return Promise.reject(new Error("SQLITE_BUSY: database is locked"));
+        return f.db.write(fn);
+      },
+    };
+    const worker = new SubmissionWorker({
+      db: flaky,
+      upstream: f.client,
+      concurrency: 4,
+      idlePollMs: 10,
+      claimLeaseMs: 200,
+      submitLeaseMs: 2_000,
+    });
+    worker.start();
+    await waitFor(
+      async () =>
+        (await f.db.prisma.order.count({
+          where: { batchId: draft.id, state: { in: ["queued", "submitting"] } },
+        })) === 0,
+      30_000,
+      "every order out of queued/submitting",
+    );
+    await worker.stop();
+
+    expect(writes).toBeGreaterThan(20); // the faults really struck
+    const orders = await f.db.prisma.order.findMany({ where: { batchId: draft.id } });
+    const byUpstreamId = new Set(orders.map((o) => o.upstreamOrderId).filter(Boolean));
+    for (const charge of f.sandbox.state.charges) {
+      // Each charge is linked to its order, or its order is uncertain (the answer's write failed for good).
+      const order = orders.find((o) => o.imei === charge.imei)!;
+      expect(byUpstreamId.has(charge.orderId) || order.state === "uncertain").toBe(true);
+    }
+    expect(new Set(f.sandbox.state.charges.map((c) => c.imei)).size).toBe(f.sandbox.state.charges.length);
   });
 });
 

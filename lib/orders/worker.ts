@@ -49,7 +49,7 @@ export type WorkerOptions = {
   /** Back-off for a not-processed order: base × 2^(attempts−1), capped. */
   retryBaseMs?: number;
   retryMaxMs?: number;
-  /** Services' delivery promises, for the first status check (instant services are checked sooner). */
+  /** Delay before the first status check of a placed order (default: the "Instant" schedule's first gap). */
   firstCheckMs?: (serviceId: string) => number;
 };
 
@@ -70,6 +70,7 @@ const TOUCH_EVERY_MS = 1_000;
 const BREAKER_WAIT_MS = 1_000;
 // After a not-processed answer without Retry-After (503, refused connection), pause this long.
 const NOT_PROCESSED_PAUSE_MS = 1_000;
+const STEP_RETRY_MS = 1_000;
 
 /**
  * "IMEI already exists!" for an order a person sent back to the queue after an unknown outcome proves the
@@ -207,7 +208,10 @@ export class SubmissionWorker {
     await this.loop;
     this.buffer = [];
     while (this.inFlight > 0 || this.recording > 0) await sleep(20);
-    await releaseLeases(this.db, this.workerId);
+    // Unsent leased orders go back at once; if that write fails their short claim lease frees them anyway.
+    await releaseLeases(this.db, this.workerId).catch((error: unknown) =>
+      log.warn("releasing claimed orders failed; their leases will expire", { error }),
+    );
   }
 
   /** Wakes an idle worker at once (after a batch is confirmed, say). */
@@ -229,47 +233,65 @@ export class SubmissionWorker {
 
   private async run(): Promise<void> {
     while (this.running) {
-      const now = Date.now();
-      if (now - this.lastSweep > LEASE_SWEEP_MS) {
-        this.lastSweep = now;
-        const expired = await expireSubmittingLeases(this.db);
-        if (expired > 0)
-          log.warn("orders left submitting by a stopped worker are now uncertain", { count: expired });
+      try {
+        await this.step();
+      } catch (error) {
+        // A transient database error (a lock held too long by another process, a dropped connection) must
+        // not stop placing for good: log it, back off, try again.
+        log.warn("submission worker step failed; retrying", { error, workerId: this.workerId });
+        await this.idle(STEP_RETRY_MS);
       }
-      // While the client's breaker is open every call would fail at once; wait instead of cycling orders
-      // through `submitting` and back.
-      if (this.upstream.getHealth?.().state === "open")
-        this.holdUntil = Math.max(this.holdUntil, now + BREAKER_WAIT_MS);
-      if (now < this.holdUntil) {
-        await this.idle(Math.min(this.holdUntil - now, 1_000));
-        continue;
-      }
-      if (this.limit - this.inFlight <= 0) {
-        await this.idle(this.opts.idlePollMs);
-        continue;
-      }
-      if (this.buffer.length === 0 && !(await this.claimNextGroup())) {
-        await this.idle(this.opts.idlePollMs);
-        continue;
-      }
-      while (this.limit - this.inFlight > 0 && this.buffer.length > 0) {
-        const order = this.buffer.shift()!;
-        // The slot is the upstream call: it frees as soon as the answer arrives, while the answer is
-        // still being recorded (`recording` keeps a graceful stop waiting for that write).
-        let released = false;
-        const release = () => {
-          if (released) return;
-          released = true;
-          this.inFlight -= 1;
-          this.wake?.();
-        };
-        this.inFlight += 1;
-        this.recording += 1;
-        void this.place(order, release).finally(() => {
+    }
+  }
+
+  /** One turn of the loop: sweep expired leases, respect pauses, claim, and start calls for free slots. */
+  private async step(): Promise<void> {
+    const now = Date.now();
+    if (now - this.lastSweep > LEASE_SWEEP_MS) {
+      this.lastSweep = now;
+      const expired = await expireSubmittingLeases(this.db);
+      if (expired > 0)
+        log.warn("orders left submitting by a stopped worker are now uncertain", { count: expired });
+    }
+    // While the client's breaker is open every call would fail at once; wait instead of cycling orders
+    // through `submitting` and back.
+    if (this.upstream.getHealth?.().state === "open")
+      this.holdUntil = Math.max(this.holdUntil, now + BREAKER_WAIT_MS);
+    if (now < this.holdUntil) {
+      await this.idle(Math.min(this.holdUntil - now, 1_000));
+      return;
+    }
+    if (this.limit - this.inFlight <= 0) {
+      await this.idle(this.opts.idlePollMs);
+      return;
+    }
+    if (this.buffer.length === 0 && !(await this.claimNextGroup())) {
+      await this.idle(this.opts.idlePollMs);
+      return;
+    }
+    while (this.limit - this.inFlight > 0 && this.buffer.length > 0) {
+      const order = this.buffer.shift()!;
+      // The slot is the upstream call: it frees as soon as the answer arrives, while the answer is
+      // still being recorded (`recording` keeps a graceful stop waiting for that write).
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        this.inFlight -= 1;
+        this.wake?.();
+      };
+      this.inFlight += 1;
+      this.recording += 1;
+      void this.place(order, release)
+        .catch((error: unknown) => {
+          // A database error while recording: the order keeps its state (queued, or submitting until its
+          // lease makes it uncertain); the process must not die for it.
+          log.error("recording an order's outcome failed", { orderId: order.id, error });
+        })
+        .finally(() => {
           release();
           this.recording -= 1;
         });
-      }
     }
   }
 
