@@ -36,8 +36,11 @@ describe("toCatalogueFailure", () => {
   });
 
   it("recognises an UpstreamError from another copy of lib/gsmfusion (a separate Next.js bundle)", () => {
+    // Another copy of the module defines its own class, but marks it with the same registered symbol.
+    const brand: unique symbol = Symbol.for("imei-desk.UpstreamError") as never;
     class UpstreamError extends Error {
       override name = "UpstreamError";
+      readonly [brand] = true;
       readonly kind = "not_processed";
       readonly code = "dns";
     }

@@ -18,24 +18,9 @@ export type CatalogueFailureCode = UpstreamFailureCode | "empty_catalogue" | "in
 /** A failed refresh, safe to show and to keep in memory. */
 export type CatalogueFailure = { code: CatalogueFailureCode; message: string; at: Date };
 
-/**
- * `isUpstreamError` is an instanceof check, and Next.js can load lib/gsmfusion once per bundle: the
- * process's client (on globalThis) may come from another bundle than the caller, so its errors fail
- * instanceof here. Recognise them by shape as well.
- */
-function asUpstreamError(error: unknown): { code: UpstreamFailureCode; message: string } | null {
-  if (isUpstreamError(error)) return error;
-  if (error instanceof Error && error.name === "UpstreamError") {
-    const { code, kind } = error as Error & { code?: unknown; kind?: unknown };
-    if (typeof code === "string" && typeof kind === "string")
-      return { code: code as UpstreamFailureCode, message: error.message };
-  }
-  return null;
-}
-
 export function toCatalogueFailure(error: unknown, at = new Date()): CatalogueFailure {
-  const upstream = asUpstreamError(error);
-  if (upstream) return { code: upstream.code, message: redactText(upstream.message), at };
+  // isUpstreamError recognises errors from any copy of lib/gsmfusion (Next.js may load it per bundle).
+  if (isUpstreamError(error)) return { code: error.code, message: redactText(error.message), at };
   if (error instanceof Error && error.name === "EmptyCatalogueError") {
     return { code: "empty_catalogue", message: error.message, at };
   }
