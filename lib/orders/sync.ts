@@ -13,7 +13,8 @@ import { finishBatchIfDone } from "./transitions";
 
 export type SyncUpstream = Pick<GsmFusionClient, "getOrders">;
 
-export type SyncFilter = { batchId?: string; orderIds?: string[]; all?: boolean };
+/** Which placed orders to ask about; a filter means "now, whatever their schedule". */
+export type SyncFilter = { batchId?: string; orderIds?: string[] };
 
 export type SyncResult = {
   checked: number;
@@ -44,7 +45,7 @@ const OVERDUE_GRACE_MINS = 5;
 async function leaseDueOrders(db: Db, limit: number, filter: SyncFilter, now: Date): Promise<DueOrder[]> {
   const leaseUntil = new Date(now.getTime() + ROUND_LEASE_MS);
   const due =
-    filter.all || filter.batchId || filter.orderIds
+    filter.batchId || filter.orderIds
       ? Prisma.empty
       : Prisma.sql`AND ("nextCheckAt" IS NULL OR "nextCheckAt" <= ${now})`;
   const byBatch = filter.batchId ? Prisma.sql`AND "batchId" = ${filter.batchId}` : Prisma.empty;
@@ -163,11 +164,7 @@ export async function syncDueOrders(
 }
 
 /** "Sync now": every unfinished placed order matching the filter (up to 20,000), regardless of schedule. */
-export async function syncNow(
-  db: Db,
-  upstream: SyncUpstream,
-  filter: Omit<SyncFilter, "all"> = {},
-): Promise<SyncResult> {
+export async function syncNow(db: Db, upstream: SyncUpstream, filter: SyncFilter = {}): Promise<SyncResult> {
   const total: SyncResult = { checked: 0, completed: 0, rejected: 0, stillOpen: 0, missing: 0 };
   const rows = await db.prisma.order.findMany({
     where: {
