@@ -5,7 +5,8 @@
  * the sandbox's charge ledger must still agree with the orders (DESIGN.md promise 2).
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { confirmBatch, createDraft } from "@/lib/batches/drafts";
+import { confirmBatch } from "@/lib/batches/confirm";
+import { createDraft } from "@/lib/batches/create-draft";
 import { createPrng } from "@/lib/gsmfusion/sandbox/prng";
 import { describeEachDb } from "@/lib/test/db";
 import { makeImeis, waitFor, type EngineFixture, createEngineFixture } from "@/lib/test/engine-fixtures";

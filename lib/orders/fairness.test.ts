@@ -6,7 +6,9 @@
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { AppUser } from "@/lib/auth/users";
-import { cancelBatch, confirmBatch, createDraft } from "@/lib/batches/drafts";
+import { cancelBatch } from "@/lib/batches/cancel";
+import { confirmBatch } from "@/lib/batches/confirm";
+import { createDraft } from "@/lib/batches/create-draft";
 import { describeEachDb } from "@/lib/test/db";
 import {
   makeImeis,

@@ -5,7 +5,8 @@
  * concurrency limit. Whatever happened, the sandbox's charge ledger and our orders must agree.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { confirmBatch, createDraft } from "@/lib/batches/drafts";
+import { confirmBatch } from "@/lib/batches/confirm";
+import { createDraft } from "@/lib/batches/create-draft";
 import type { SandboxFaults } from "@/lib/gsmfusion/sandbox/server";
 import { describeEachDb } from "@/lib/test/db";
 import { makeImeis, waitFor, type EngineFixture, createEngineFixture } from "@/lib/test/engine-fixtures";

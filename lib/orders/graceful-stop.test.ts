@@ -3,7 +3,8 @@
  * records their answers before exiting — so a deploy never turns orders into `uncertain`.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { confirmBatch, createDraft } from "@/lib/batches/drafts";
+import { confirmBatch } from "@/lib/batches/confirm";
+import { createDraft } from "@/lib/batches/create-draft";
 import { describeEachDb } from "@/lib/test/db";
 import { createEngineFixture, makeImeis, waitFor, type EngineFixture } from "@/lib/test/engine-fixtures";
 import { spawnWorkerProcess } from "@/lib/test/worker-process";

@@ -4,7 +4,8 @@
  * this quirk cannot lose an order.
  */
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
-import { confirmBatch, createDraft } from "@/lib/batches/drafts";
+import { confirmBatch } from "@/lib/batches/confirm";
+import { createDraft } from "@/lib/batches/create-draft";
 import { InvalidUpstreamInputError } from "@/lib/gsmfusion/errors";
 import { describeEachDb } from "@/lib/test/db";
 import { makeImeis, waitFor, type EngineFixture, createEngineFixture } from "@/lib/test/engine-fixtures";

@@ -1,4 +1,7 @@
-/** Reading orders: the history filters, one order with its events, and the CSV export. */
+/**
+ * Reading orders: the history filters, one order with its events, the CSV export, and the reads the
+ * worker, status sync and resolving need (every write lives in transitions/).
+ */
 import { z } from "zod";
 import type { Db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
@@ -201,4 +204,98 @@ export async function* exportOrdersCsv(
     yield chunk;
     cursor = rows[rows.length - 1]!.id;
   }
+}
+
+/** Which placed orders status sync asks about; a filter means "now, whatever their schedule". */
+export type SyncFilter = { batchId?: string; orderIds?: string[] };
+
+/** A leased `submitted` order with what status sync needs to schedule its next check. */
+export type DueOrder = {
+  id: string;
+  batchId: string;
+  upstreamOrderId: string;
+  checkCount: number;
+  placedAt: Date | null;
+  deliveryTime: string;
+  deliveryMaxMins: number | null;
+};
+
+export async function listDueOrders(db: Db, orderIds: string[]): Promise<DueOrder[]> {
+  const rows = await db.prisma.order.findMany({
+    where: { id: { in: orderIds } },
+    select: {
+      id: true,
+      batchId: true,
+      upstreamOrderId: true,
+      checkCount: true,
+      placedAt: true,
+      service: { select: { deliveryTime: true, deliveryMaxMins: true } },
+    },
+  });
+  return rows.map((r) => ({
+    id: r.id,
+    batchId: r.batchId,
+    upstreamOrderId: r.upstreamOrderId!,
+    checkCount: r.checkCount,
+    placedAt: r.placedAt,
+    deliveryTime: r.service.deliveryTime,
+    deliveryMaxMins: r.service.deliveryMaxMins,
+  }));
+}
+
+/** Ids of unfinished placed orders matching the filter, the ones due longest ago first. */
+export async function listSubmittedOrderIds(db: Db, filter: SyncFilter, limit: number): Promise<string[]> {
+  const rows = await db.prisma.order.findMany({
+    where: {
+      state: "submitted",
+      upstreamOrderId: { not: null },
+      ...(filter.batchId ? { batchId: filter.batchId } : {}),
+      ...(filter.orderIds ? { id: { in: filter.orderIds } } : {}),
+    },
+    select: { id: true },
+    orderBy: { nextCheckAt: "asc" },
+    take: limit,
+  });
+  return rows.map((r) => r.id);
+}
+
+export type ActiveBatch = {
+  id: string;
+  ownerId: string;
+  priority: number;
+  lastServedAt: Date | null;
+  state: string;
+};
+
+/** Queued or running batches with at least one queued order that is free to claim now. */
+export async function listBatchesWithWork(db: Db, now = new Date()): Promise<ActiveBatch[]> {
+  return db.prisma.batch.findMany({
+    where: {
+      state: { in: ["queued", "running"] },
+      orders: {
+        some: {
+          state: "queued",
+          AND: [
+            { OR: [{ notBefore: null }, { notBefore: { lte: now } }] },
+            { OR: [{ leaseExpiresAt: null }, { leaseExpiresAt: { lt: now } }] },
+          ],
+        },
+      },
+    },
+    select: { id: true, ownerId: true, priority: true, lastServedAt: true, state: true },
+  });
+}
+
+/** Whether the order was ever `uncertain` (its history says so). */
+export async function hasBeenUncertain(db: Db, orderId: string): Promise<boolean> {
+  return (await db.prisma.orderEvent.count({ where: { orderId, toState: "uncertain" } })) > 0;
+}
+
+/** The stored order row, or null. */
+export async function findOrderRow(db: Db, orderId: string) {
+  return db.prisma.order.findUnique({ where: { id: orderId } });
+}
+
+export async function isUpstreamOrderIdTaken(db: Db, upstreamOrderId: string): Promise<boolean> {
+  return (await db.prisma.order.findUnique({ where: { upstreamOrderId } })) !== null;
 }

@@ -4,7 +4,8 @@
  * duplicate guard, "write off" closes it. Every decision is audited; only uncertain orders can be resolved.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { confirmBatch, createDraft } from "@/lib/batches/drafts";
+import { confirmBatch } from "@/lib/batches/confirm";
+import { createDraft } from "@/lib/batches/create-draft";
 import { AppError } from "@/lib/errors";
 import { describeEachDb } from "@/lib/test/db";
 import { makeImeis, waitFor, type EngineFixture, createEngineFixture } from "@/lib/test/engine-fixtures";

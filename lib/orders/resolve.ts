@@ -8,8 +8,15 @@ import type { AppUser } from "@/lib/auth/users";
 import type { Db } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
 import type { GsmFusionClient } from "@/lib/gsmfusion";
+import { findOrderRow, isUpstreamOrderIdTaken } from "./queries";
 import { firstCheckDelayMs } from "./sync-schedule";
-import { finishBatchIfDone, reopenBatch } from "./transitions";
+import {
+  finishBatchIfDone,
+  reopenBatch,
+  resolveNotPlaced,
+  resolvePlaced,
+  resolveWrittenOff,
+} from "./transitions";
 
 export const resolveSchema = z.discriminatedUnion("action", [
   z.object({
@@ -31,13 +38,12 @@ export async function resolveUncertain(
   orderId: string,
   action: ResolveAction,
 ): Promise<void> {
-  const order = await db.prisma.order.findUnique({ where: { id: orderId } });
+  const order = await findOrderRow(db, orderId);
   if (!order) throw notFound("Order");
   if (order.state !== "uncertain")
     throw new AppError("conflict", `This order is ${order.state}, not uncertain; nothing to resolve.`);
   const now = new Date();
-  const actor = `user:${user.id}`;
-  let changed = 0;
+  let changed = false;
 
   if (action.action === "placed") {
     // Verified with the upstream before it is believed: the id must exist and be for this IMEI.
@@ -54,44 +60,32 @@ export async function resolveUncertain(
       );
     }
     const upstreamOrderId = action.upstreamOrderId;
-    const idTaken = async () => (await db.prisma.order.findUnique({ where: { upstreamOrderId } })) !== null;
     const takenError = () =>
       new AppError("conflict", `Upstream order ${upstreamOrderId} already belongs to another order.`);
-    if (await idTaken()) throw takenError();
+    if (await isUpstreamOrderIdTaken(db, upstreamOrderId)) throw takenError();
     try {
-      changed = await db.write(
-        (prisma) => prisma.$executeRaw`
-          UPDATE "Order" SET "state" = 'submitted', "upstreamOrderId" = ${upstreamOrderId}, "upstreamStatus" = ${found.status},
-            "placedAt" = COALESCE("placedAt", ${now}), "nextCheckAt" = ${new Date(now.getTime() + firstCheckDelayMs(true))},
-            "errorKind" = NULL, "errorMessage" = NULL, "updatedAt" = ${now},
-            "stateActor" = ${actor}, "stateReason" = 'resolved: it was placed (verified with the upstream)'
-          WHERE "id" = ${orderId} AND "state" = 'uncertain'`,
-      );
+      changed = await resolvePlaced(db, {
+        orderId,
+        userId: user.id,
+        upstreamOrderId,
+        upstreamStatus: found.status,
+        nextCheckAt: new Date(now.getTime() + firstCheckDelayMs(true)),
+        now,
+      });
     } catch (error) {
       // Two people resolving with the same id at once: the unique index lets one win.
-      if (await idTaken()) throw takenError();
+      if (await isUpstreamOrderIdTaken(db, upstreamOrderId)) throw takenError();
       throw error;
     }
   } else if (action.action === "not_placed") {
     // Queued again; if it was in fact placed, the upstream answers "IMEI already exists!" (not paid twice)
     // and the worker hands the order back to a person as `uncertain` / placed_earlier.
-    changed = await db.write(
-      (prisma) => prisma.$executeRaw`
-        UPDATE "Order" SET "state" = 'queued', "notBefore" = NULL, "leaseOwner" = NULL, "leaseExpiresAt" = NULL,
-          "updatedAt" = ${now}, "stateActor" = ${actor}, "stateReason" = 'resolved: it was not placed; queue again'
-        WHERE "id" = ${orderId} AND "state" = 'uncertain'`,
-    );
-    if (changed === 1) await reopenBatch(db, order.batchId, now);
+    changed = await resolveNotPlaced(db, { orderId, userId: user.id, now });
+    if (changed) await reopenBatch(db, order.batchId, now);
   } else {
-    const reason = `resolved: written off${action.note ? ` (${action.note})` : ""}`;
-    changed = await db.write(
-      (prisma) => prisma.$executeRaw`
-        UPDATE "Order" SET "state" = 'failed', "errorKind" = 'written_off', "finishedAt" = ${now}, "updatedAt" = ${now},
-          "stateActor" = ${actor}, "stateReason" = ${reason}
-        WHERE "id" = ${orderId} AND "state" = 'uncertain'`,
-    );
+    changed = await resolveWrittenOff(db, { orderId, userId: user.id, note: action.note, now });
   }
-  if (changed !== 1) throw new AppError("conflict", "Someone else resolved this order first.");
+  if (!changed) throw new AppError("conflict", "Someone else resolved this order first.");
   if (action.action === "placed") await reopenBatch(db, order.batchId, now);
   if (action.action === "write_off") await finishBatchIfDone(db, order.batchId, now);
   await recordAudit(db, {

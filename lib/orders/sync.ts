@@ -4,17 +4,16 @@
  * promised delivery time are flagged overdue. Safe to run in several processes: a round leases its orders
  * by pushing their next check forward in the same statement that picks them.
  */
-import { Prisma } from "@/lib/generated/sqlite/client";
 import type { Db } from "@/lib/db";
 import { parseResultCode, type GsmFusionClient, type UpstreamOrder } from "@/lib/gsmfusion";
 import { log } from "@/lib/log";
+import { listDueOrders, listSubmittedOrderIds, type DueOrder, type SyncFilter } from "./queries";
 import { isInstantDelivery, nextCheckDelayMs } from "./sync-schedule";
-import { finishBatchIfDone } from "./transitions";
+import { finishBatchIfDone, leaseDueOrders, recordFinalStatus, scheduleNextCheck } from "./transitions";
+
+export type { SyncFilter };
 
 export type SyncUpstream = Pick<GsmFusionClient, "getOrders">;
-
-/** Which placed orders to ask about; a filter means "now, whatever their schedule". */
-export type SyncFilter = { batchId?: string; orderIds?: string[] };
 
 export type SyncResult = {
   checked: number;
@@ -24,71 +23,9 @@ export type SyncResult = {
   missing: number;
 };
 
-type DueOrder = {
-  id: string;
-  batchId: string;
-  upstreamOrderId: string;
-  checkCount: number;
-  placedAt: Date | null;
-  deliveryTime: string;
-  deliveryMaxMins: number | null;
-};
-
 const PER_CALL = 100;
 const ROUND_LEASE_MS = 60_000;
 const OVERDUE_GRACE_MINS = 5;
-
-/**
- * Picks up to `limit` submitted orders that are due, and pushes their next check out as a lease. The pick
- * is a MATERIALIZED CTE so PostgreSQL runs it once (see claimQueuedOrders in transitions.ts).
- */
-async function leaseDueOrders(db: Db, limit: number, filter: SyncFilter, now: Date): Promise<DueOrder[]> {
-  const leaseUntil = new Date(now.getTime() + ROUND_LEASE_MS);
-  const due =
-    filter.batchId || filter.orderIds
-      ? Prisma.empty
-      : Prisma.sql`AND ("nextCheckAt" IS NULL OR "nextCheckAt" <= ${now})`;
-  const byBatch = filter.batchId ? Prisma.sql`AND "batchId" = ${filter.batchId}` : Prisma.empty;
-  const byIds = filter.orderIds?.length
-    ? Prisma.sql`AND "id" IN (${Prisma.join(filter.orderIds)})`
-    : Prisma.empty;
-  const lock = db.provider === "postgresql" ? Prisma.sql`FOR UPDATE SKIP LOCKED` : Prisma.empty;
-  const leased = await db.write(
-    (prisma) =>
-      prisma.$queryRaw<{ id: string }[]>`
-      WITH "picked" AS MATERIALIZED (
-        SELECT "id" FROM "Order"
-        WHERE "state" = 'submitted' AND "upstreamOrderId" IS NOT NULL ${due} ${byBatch} ${byIds}
-        ORDER BY "nextCheckAt"
-        LIMIT ${limit}
-        ${lock}
-      )
-      UPDATE "Order" SET "nextCheckAt" = ${leaseUntil}
-      WHERE "id" IN (SELECT "id" FROM "picked") AND "state" = 'submitted'
-      RETURNING "id"`,
-  );
-  if (leased.length === 0) return [];
-  const rows = await db.prisma.order.findMany({
-    where: { id: { in: leased.map((r) => r.id) } },
-    select: {
-      id: true,
-      batchId: true,
-      upstreamOrderId: true,
-      checkCount: true,
-      placedAt: true,
-      service: { select: { deliveryTime: true, deliveryMaxMins: true } },
-    },
-  });
-  return rows.map((r) => ({
-    id: r.id,
-    batchId: r.batchId,
-    upstreamOrderId: r.upstreamOrderId!,
-    checkCount: r.checkCount,
-    placedAt: r.placedAt,
-    deliveryTime: r.service.deliveryTime,
-    deliveryMaxMins: r.service.deliveryMaxMins,
-  }));
-}
 
 function isOverdue(order: DueOrder, now: Date): boolean {
   if (!order.placedAt || order.deliveryMaxMins == null) return false;
@@ -107,15 +44,15 @@ async function recordAnswer(
   const overdue = isOverdue(order, now);
   if (answer && (answer.status === "completed" || answer.status === "rejected")) {
     const parsed = answer.code ? JSON.stringify(parseResultCode(answer.code)) : null;
-    const changed = await db.write(
-      (prisma) => prisma.$executeRaw`
-        UPDATE "Order" SET "state" = ${answer.status}, "upstreamStatus" = ${answer.status}, "code" = ${answer.code},
-          "result" = ${parsed}, "finishedAt" = ${now}, "lastCheckedAt" = ${now}, "nextCheckAt" = NULL,
-          "checkCount" = "checkCount" + 1, "overdue" = ${overdue}, "updatedAt" = ${now},
-          "stateActor" = 'sync', "stateReason" = ${`upstream status ${answer.status}`}
-        WHERE "id" = ${order.id} AND "state" = 'submitted'`,
-    );
-    if (changed === 1) {
+    const changed = await recordFinalStatus(db, {
+      orderId: order.id,
+      status: answer.status,
+      code: answer.code,
+      result: parsed,
+      overdue,
+      now,
+    });
+    if (changed) {
       result[answer.status] += 1;
       await finishBatchIfDone(db, order.batchId, now);
     }
@@ -124,13 +61,13 @@ async function recordAnswer(
   const next = new Date(
     now.getTime() + nextCheckDelayMs(order.checkCount + 1, isInstantDelivery(order.deliveryTime)),
   );
-  const status = answer?.status ?? null;
-  await db.write(
-    (prisma) => prisma.$executeRaw`
-      UPDATE "Order" SET "upstreamStatus" = COALESCE(${status}, "upstreamStatus"), "lastCheckedAt" = ${now},
-        "nextCheckAt" = ${next}, "checkCount" = "checkCount" + 1, "overdue" = ${overdue}
-      WHERE "id" = ${order.id} AND "state" = 'submitted'`,
-  );
+  await scheduleNextCheck(db, {
+    orderId: order.id,
+    upstreamStatus: answer?.status ?? null,
+    nextCheckAt: next,
+    overdue,
+    now,
+  });
   if (answer) result.stillOpen += 1;
   else result.missing += 1;
 }
@@ -143,7 +80,13 @@ export async function syncDueOrders(
 ): Promise<SyncResult> {
   const now = options.now ?? new Date();
   const result: SyncResult = { checked: 0, completed: 0, rejected: 0, stillOpen: 0, missing: 0 };
-  const due = await leaseDueOrders(db, options.limit ?? 500, options.filter ?? {}, now);
+  const leased = await leaseDueOrders(db, {
+    limit: options.limit ?? 500,
+    filter: options.filter ?? {},
+    leaseMs: ROUND_LEASE_MS,
+    now,
+  });
+  const due = leased.length > 0 ? await listDueOrders(db, leased) : [];
   for (let i = 0; i < due.length; i += PER_CALL) {
     const chunk = due.slice(i, i + PER_CALL);
     let answers: UpstreamOrder[];
@@ -166,19 +109,9 @@ export async function syncDueOrders(
 /** "Sync now": every unfinished placed order matching the filter (up to 20,000), regardless of schedule. */
 export async function syncNow(db: Db, upstream: SyncUpstream, filter: SyncFilter = {}): Promise<SyncResult> {
   const total: SyncResult = { checked: 0, completed: 0, rejected: 0, stillOpen: 0, missing: 0 };
-  const rows = await db.prisma.order.findMany({
-    where: {
-      state: "submitted",
-      upstreamOrderId: { not: null },
-      ...(filter.batchId ? { batchId: filter.batchId } : {}),
-      ...(filter.orderIds ? { id: { in: filter.orderIds } } : {}),
-    },
-    select: { id: true },
-    orderBy: { nextCheckAt: "asc" },
-    take: 20_000,
-  });
-  for (let i = 0; i < rows.length; i += 500) {
-    const orderIds = rows.slice(i, i + 500).map((r) => r.id);
+  const ids = await listSubmittedOrderIds(db, filter, 20_000);
+  for (let i = 0; i < ids.length; i += 500) {
+    const orderIds = ids.slice(i, i + 500);
     const round = await syncDueOrders(db, upstream, { limit: orderIds.length, filter: { orderIds } });
     for (const key of Object.keys(total) as (keyof SyncResult)[]) total[key] += round[key];
   }

@@ -4,7 +4,8 @@
  * SQLite is one process's embedded database.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { confirmBatch, createDraft } from "@/lib/batches/drafts";
+import { confirmBatch } from "@/lib/batches/confirm";
+import { createDraft } from "@/lib/batches/create-draft";
 import { openDb, type Db } from "@/lib/db";
 import { GsmFusionClient } from "@/lib/gsmfusion";
 import { SANDBOX_DEFAULTS } from "@/lib/gsmfusion/sandbox/defaults";

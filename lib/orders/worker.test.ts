@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { confirmBatch, createDraft } from "@/lib/batches/drafts";
+import { confirmBatch } from "@/lib/batches/confirm";
+import { createDraft } from "@/lib/batches/create-draft";
 import { describeEachDb } from "@/lib/test/db";
 import type { Db } from "@/lib/db";
 import { createEngineFixture, makeImeis, waitFor, type EngineFixture } from "@/lib/test/engine-fixtures";
 import { captureLogs } from "@/lib/test/order-invariants";
-import { classifyPlacementFailure, SubmissionWorker } from "./worker";
-import { UpstreamError } from "@/lib/gsmfusion";
+import { SubmissionWorker } from "./worker";
 
 describeEachDb("submission worker under an unavailable upstream", (provider) => {
   let f: EngineFixture;
@@ -102,35 +102,5 @@ describeEachDb("submission worker under database errors", (provider) => {
       expect(byUpstreamId.has(charge.orderId) || order.state === "uncertain").toBe(true);
     }
     expect(new Set(f.sandbox.state.charges.map((c) => c.imei)).size).toBe(f.sandbox.state.charges.length);
-  });
-});
-
-it("classifies every failure the way the money rules say", () => {
-  const failure = (kind: "refused" | "not_processed" | "unknown_outcome", code: string, extra = {}) =>
-    new UpstreamError({ kind, code: code as never, message: code, ...extra });
-  expect(
-    classifyPlacementFailure(failure("refused", "duplicate", { upstreamMessage: "IMEI already exists!" })),
-  ).toMatchObject({ requeue: false, state: "duplicate" });
-  expect(
-    classifyPlacementFailure(
-      failure("refused", "upstream_error", { upstreamMessage: "Insufficient balance" }),
-    ),
-  ).toMatchObject({ requeue: false, state: "failed", errorMessage: "Insufficient balance" });
-  expect(classifyPlacementFailure(failure("refused", "auth"))).toMatchObject({ requeue: true, kind: "auth" });
-  expect(
-    classifyPlacementFailure(failure("not_processed", "rate_limited", { retryAfterMs: 3000 })),
-  ).toMatchObject({ requeue: true, retryAfterMs: 3000 });
-  for (const code of ["timeout", "reset", "bad_gateway", "unreadable", "no_order_id"]) {
-    expect(classifyPlacementFailure(failure("unknown_outcome", code))).toMatchObject({
-      requeue: false,
-      state: "uncertain",
-      errorKind: code,
-    });
-  }
-  // A bug of ours after the call may have gone out is never taken as "not placed".
-  expect(classifyPlacementFailure(new TypeError("boom"))).toMatchObject({
-    requeue: false,
-    state: "uncertain",
-    errorKind: "internal",
   });
 });

@@ -5,17 +5,20 @@
  * Money rules it keeps: `submitting` is committed before the call; the answer and the state change are
  * one compare-and-set statement; only proof that the call was not processed puts an order back in the
  * queue; anything else that is not a clear answer makes it `uncertain` for a person.
+ *
+ * Beside it: which batch goes next (scheduling.ts), how many calls may be in flight (concurrency.ts) and
+ * what a failed call means (classify-failure.ts).
  */
 import os from "node:os";
 import { randomBytes } from "node:crypto";
 import type { Db } from "@/lib/db";
-import {
-  isInvalidUpstreamInputError,
-  isUpstreamError,
-  type GsmFusionClient,
-  type PlacedOrder,
-} from "@/lib/gsmfusion";
+import type { GsmFusionClient, PlacedOrder } from "@/lib/gsmfusion";
 import { log } from "@/lib/log";
+import { classifyPlacementFailure, PLACED_EARLIER } from "./classify-failure";
+import { AdaptiveConcurrency } from "./concurrency";
+import { hasBeenUncertain } from "./queries";
+import { FairScheduler } from "./scheduling";
+import { firstCheckDelayMs } from "./sync-schedule";
 import {
   claimQueuedOrders,
   expireSubmittingLeases,
@@ -28,9 +31,7 @@ import {
   requeueNotProcessed,
   touchBatchServed,
   type ClaimedOrder,
-  type FinalFailure,
 } from "./transitions";
-import { firstCheckDelayMs } from "./sync-schedule";
 
 export type PlaceOrderFn = Pick<GsmFusionClient, "placeOrder"> & Partial<Pick<GsmFusionClient, "getHealth">>;
 
@@ -53,17 +54,8 @@ export type WorkerOptions = {
   firstCheckMs?: (serviceId: string) => number;
 };
 
-type ActiveBatch = {
-  id: string;
-  ownerId: string;
-  priority: number;
-  lastServedAt: Date | null;
-  state: string;
-};
-
 const CLAIM_GROUP = 8;
 const LEASE_SWEEP_MS = 5_000;
-const ACTIVE_REFRESH_MS = 500;
 const ANSWER_WRITE_ATTEMPTS = 8;
 // lastServedAt is for other processes' fairness; once a second per batch is plenty.
 const TOUCH_EVERY_MS = 1_000;
@@ -72,86 +64,28 @@ const BREAKER_WAIT_MS = 1_000;
 const NOT_PROCESSED_PAUSE_MS = 1_000;
 const STEP_RETRY_MS = 1_000;
 
-/**
- * "IMEI already exists!" for an order a person sent back to the queue after an unknown outcome proves the
- * first call WAS placed (and charged). Calling it `duplicate` would leave that charge linked to no order,
- * so it goes back to a person, who can now resolve it as placed with the upstream's order id.
- */
-const PLACED_EARLIER: FinalFailure = {
-  state: "uncertain",
-  errorKind: "placed_earlier",
-  errorMessage:
-    "The upstream already has this IMEI for this service, so the earlier attempt was placed after all. Resolve it as placed with that order's id.",
-};
-
-async function hasBeenUncertain(db: Db, orderId: string): Promise<boolean> {
-  return (await db.prisma.orderEvent.count({ where: { orderId, toState: "uncertain" } })) > 0;
-}
-
 export function newWorkerId(): string {
   return `${os.hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** What a failed call means for the order. */
-export function classifyPlacementFailure(
-  error: unknown,
-):
-  | { requeue: true; retryAfterMs?: number; kind: string; message: string }
-  | ({ requeue: false } & FinalFailure) {
-  if (isUpstreamError(error)) {
-    const message = error.upstreamMessage ?? error.message;
-    if (error.kind === "not_processed")
-      return { requeue: true, retryAfterMs: error.retryAfterMs, kind: error.code, message };
-    if (error.kind === "refused") {
-      if (error.code === "duplicate")
-        return { requeue: false, state: "duplicate", errorKind: "duplicate", errorMessage: message };
-      // A refused login is the upstream saying no before doing anything: safe to retry once fixed.
-      if (error.code === "auth") return { requeue: true, retryAfterMs: 60_000, kind: "auth", message };
-      return { requeue: false, state: "failed", errorKind: error.code, errorMessage: message };
-    }
-    return {
-      requeue: false,
-      state: "uncertain",
-      errorKind: error.code,
-      errorMessage: `No clear answer from the upstream (${error.code}); it may have been placed.`,
-    };
-  }
-  if (isInvalidUpstreamInputError(error)) {
-    return { requeue: false, state: "failed", errorKind: "invalid_input", errorMessage: error.message };
-  }
-  // A bug of ours after the call may have gone out: never assume it did not.
-  return {
-    requeue: false,
-    state: "uncertain",
-    errorKind: "internal",
-    errorMessage: "An internal error interrupted placing this order; it may have been placed.",
-  };
-}
-
 export class SubmissionWorker {
   readonly workerId: string;
   private readonly db: Db;
   private readonly upstream: PlaceOrderFn;
-  private readonly maxConcurrency: number;
-  private limit: number;
-  private successesSinceRaise = 0;
+  private readonly concurrency: AdaptiveConcurrency;
+  private readonly scheduler: FairScheduler;
   private inFlight = 0;
   private recording = 0;
   private running = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   private holdUntil = 0;
-  private active: ActiveBatch[] = [];
   /** Leased (still `queued`) orders waiting for a free slot. */
   private buffer: ClaimedOrder[] = [];
   private readonly touchedAt = new Map<string, number>();
-  private activeFetchedAt = 0;
   private lastSweep = 0;
-  private readonly servedBatch = new Map<string, number>();
-  private readonly servedOwner = new Map<string, number>();
-  private serveTick = 0;
   private readonly opts: Required<
     Omit<WorkerOptions, "db" | "upstream" | "concurrency" | "workerId" | "firstCheckMs">
   > &
@@ -171,8 +105,8 @@ export class SubmissionWorker {
   constructor(options: WorkerOptions) {
     this.db = options.db;
     this.upstream = options.upstream;
-    this.maxConcurrency = Math.max(1, options.concurrency);
-    this.limit = this.maxConcurrency;
+    this.concurrency = new AdaptiveConcurrency(options.concurrency);
+    this.scheduler = new FairScheduler(options.db);
     this.workerId = options.workerId ?? newWorkerId();
     this.opts = {
       submitLeaseMs: options.submitLeaseMs ?? 120_000,
@@ -185,7 +119,7 @@ export class SubmissionWorker {
   }
 
   get concurrencyLimit(): number {
-    return this.limit;
+    return this.concurrency.limit;
   }
 
   get callsInFlight(): number {
@@ -216,7 +150,7 @@ export class SubmissionWorker {
 
   /** Wakes an idle worker at once (after a batch is confirmed, say). */
   nudge(): void {
-    this.activeFetchedAt = 0;
+    this.scheduler.refreshSoon();
     this.wake?.();
   }
 
@@ -261,7 +195,7 @@ export class SubmissionWorker {
       await this.idle(Math.min(this.holdUntil - now, 1_000));
       return;
     }
-    if (this.limit - this.inFlight <= 0) {
+    if (this.concurrency.limit - this.inFlight <= 0) {
       await this.idle(this.opts.idlePollMs);
       return;
     }
@@ -269,7 +203,7 @@ export class SubmissionWorker {
       await this.idle(this.opts.idlePollMs);
       return;
     }
-    while (this.limit - this.inFlight > 0 && this.buffer.length > 0) {
+    while (this.concurrency.limit - this.inFlight > 0 && this.buffer.length > 0) {
       const order = this.buffer.shift()!;
       // The slot is the upstream call: it frees as soon as the answer arrives, while the answer is
       // still being recorded (`recording` keeps a graceful stop waiting for that write).
@@ -302,17 +236,17 @@ export class SubmissionWorker {
    */
   private async claimNextGroup(): Promise<boolean> {
     for (;;) {
-      const batch = await this.nextBatch();
+      const batch = await this.scheduler.nextBatch();
       if (!batch) return false;
       const claimed = await claimQueuedOrders(this.db, {
         workerId: this.workerId,
         batchId: batch.id,
-        limit: Math.min(CLAIM_GROUP, this.limit),
+        limit: Math.min(CLAIM_GROUP, this.concurrency.limit),
         leaseMs: this.opts.claimLeaseMs,
       });
-      this.markServed(batch);
+      this.scheduler.markServed(batch);
       if (claimed.length === 0) {
-        this.active = this.active.filter((b) => b.id !== batch.id);
+        this.scheduler.drop(batch.id);
         await finishBatchIfDone(this.db, batch.id);
         continue;
       }
@@ -326,54 +260,6 @@ export class SubmissionWorker {
       this.buffer.push(...claimed);
       return true;
     }
-  }
-
-  /** Round-robin: highest priority first, then the operator served longest ago, then that operator's batch. */
-  private async nextBatch(): Promise<ActiveBatch | null> {
-    if (Date.now() - this.activeFetchedAt > ACTIVE_REFRESH_MS || this.active.length === 0) {
-      const now = new Date();
-      this.active = await this.db.prisma.batch.findMany({
-        where: {
-          state: { in: ["queued", "running"] },
-          orders: {
-            some: {
-              state: "queued",
-              AND: [
-                { OR: [{ notBefore: null }, { notBefore: { lte: now } }] },
-                { OR: [{ leaseExpiresAt: null }, { leaseExpiresAt: { lt: now } }] },
-              ],
-            },
-          },
-        },
-        select: { id: true, ownerId: true, priority: true, lastServedAt: true, state: true },
-      });
-      this.activeFetchedAt = Date.now();
-    }
-    // Lower is served first. A batch (or operator) this process has not served yet has tick 0, so a batch
-    // confirmed while a big one runs is next in line; across processes lastServedAt breaks ties.
-    const keyOf = (b: ActiveBatch) => [
-      -b.priority,
-      this.servedOwner.get(b.ownerId) ?? 0,
-      this.servedBatch.get(b.id) ?? 0,
-      b.lastServedAt?.getTime() ?? 0,
-    ];
-    let best: ActiveBatch | null = null;
-    let bestKey: number[] = [];
-    for (const b of this.active) {
-      const key = keyOf(b);
-      const i = key.findIndex((v, j) => v !== bestKey[j]);
-      if (!best || (i >= 0 && key[i]! < bestKey[i]!)) {
-        best = b;
-        bestKey = key;
-      }
-    }
-    return best;
-  }
-
-  private markServed(batch: ActiveBatch): void {
-    this.serveTick += 1;
-    this.servedBatch.set(batch.id, this.serveTick);
-    this.servedOwner.set(batch.ownerId, this.serveTick);
   }
 
   /** Places one billable order and records the outcome. */
@@ -398,7 +284,7 @@ export class SubmissionWorker {
     }
     this.stats.callMs += Date.now() - startedAt;
     release();
-    this.onSuccess();
+    this.concurrency.recordSuccess();
     const nextCheckAt = new Date(
       Date.now() + (this.opts.firstCheckMs?.(order.serviceId) ?? firstCheckDelayMs(true)),
     );
@@ -474,19 +360,9 @@ export class SubmissionWorker {
     await finishBatchIfDone(this.db, order.batchId);
   }
 
-  /** Additive increase: one more call in flight after a full window of successes. */
-  private onSuccess(): void {
-    this.successesSinceRaise += 1;
-    if (this.limit < this.maxConcurrency && this.successesSinceRaise >= this.limit) {
-      this.limit += 1;
-      this.successesSinceRaise = 0;
-    }
-  }
-
-  /** Multiplicative decrease on 429/503, and a pause while the upstream asks for one. */
+  /** Fewer calls in flight on 429/503, and a pause while the upstream asks for one. */
   private onNotProcessed(retryAfterMs: number | undefined): void {
-    this.limit = Math.max(1, Math.floor(this.limit / 2));
-    this.successesSinceRaise = 0;
+    this.concurrency.recordNotProcessed();
     const pause = Math.min(retryAfterMs ?? NOT_PROCESSED_PAUSE_MS, 30_000);
     this.holdUntil = Math.max(this.holdUntil, Date.now() + pause);
   }

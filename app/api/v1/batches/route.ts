@@ -1,6 +1,6 @@
 // POST /api/v1/batches — create a draft batch and price it (nothing is placed)
 import { parseJson, withAuth } from "@/lib/api";
-import { createDraft, createDraftSchema } from "@/lib/batches/drafts";
+import { createDraft, createDraftSchema } from "@/lib/batches/create-draft";
 
 export const POST = withAuth(async ({ req, user, db }) => {
   const input = await parseJson(req, createDraftSchema);

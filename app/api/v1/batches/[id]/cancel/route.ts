@@ -1,6 +1,6 @@
 // POST /api/v1/batches/{id}/cancel — cancel the orders not yet being placed
 import { withAuth } from "@/lib/api";
-import { cancelBatch } from "@/lib/batches/drafts";
+import { cancelBatch } from "@/lib/batches/cancel";
 import { getBatchProgress } from "@/lib/batches/progress";
 
 export const POST = withAuth<{ id: string }>(async ({ user, db, params }) => {

@@ -1,10 +1,7 @@
 /**
- * Every order state change, each ONE compare-and-set statement (`UPDATE … WHERE id = ? AND state = ?`):
- * no transaction is ever held across an upstream call, and a change that lost a race changes nothing.
- * The `Order_state_event` trigger writes the OrderEvent row in the same statement.
- *
- * Raw SQL on purpose: Prisma's updateMany may read before it writes, and these statements must stay
- * single and conditional on both databases.
+ * The submission worker's transitions: claim (a lease, the order stays `queued`), queued → submitting
+ * before the call, then the answer — submitted, a final failure, or back to queued on proof the call was
+ * not processed — and the lease sweeps.
  */
 import { Prisma } from "@/lib/generated/sqlite/client";
 import type { Db } from "@/lib/db";
@@ -167,42 +164,5 @@ export async function expireSubmittingLeases(db: Db, now = new Date()): Promise<
         "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = ${now},
         "stateActor" = 'system', "stateReason" = 'lease expired while submitting'
       WHERE "state" = 'submitting' AND "leaseExpiresAt" < ${now}`,
-  );
-}
-
-/** queued → running for a batch whose first order is being placed. */
-export async function markBatchRunning(db: Db, batchId: string, now = new Date()): Promise<void> {
-  await db.write(
-    (prisma) => prisma.$executeRaw`
-      UPDATE "Batch" SET "state" = 'running', "lastServedAt" = ${now}, "updatedAt" = ${now}
-      WHERE "id" = ${batchId} AND "state" = 'queued'`,
-  );
-}
-
-export async function touchBatchServed(db: Db, batchId: string, now = new Date()): Promise<void> {
-  await db.write(
-    (prisma) => prisma.$executeRaw`UPDATE "Batch" SET "lastServedAt" = ${now} WHERE "id" = ${batchId}`,
-  );
-}
-
-/** running → done once no order of the batch is waiting to be placed or for its result. One statement. */
-export async function finishBatchIfDone(db: Db, batchId: string, now = new Date()): Promise<boolean> {
-  const count = await db.write(
-    (prisma) => prisma.$executeRaw`
-      UPDATE "Batch" SET "state" = 'done', "finishedAt" = ${now}, "updatedAt" = ${now}
-      WHERE "id" = ${batchId} AND "state" IN ('queued', 'running')
-        AND NOT EXISTS (
-          SELECT 1 FROM "Order" WHERE "batchId" = ${batchId} AND "state" IN ('draft', 'queued', 'submitting', 'submitted')
-        )`,
-  );
-  return count === 1;
-}
-
-/** done → running when a person puts an order of a finished batch back in the queue. */
-export async function reopenBatch(db: Db, batchId: string, now = new Date()): Promise<void> {
-  await db.write(
-    (prisma) => prisma.$executeRaw`
-      UPDATE "Batch" SET "state" = 'running', "finishedAt" = NULL, "updatedAt" = ${now}
-      WHERE "id" = ${batchId} AND "state" = 'done'`,
   );
 }

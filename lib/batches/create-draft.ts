@@ -1,6 +1,6 @@
 /**
- * Drafts, confirmation and cancellation: the consent step. A draft is priced and checked but places
- * nothing; `confirmBatch` is the only way orders enter the queue, and it checks spending limits first.
+ * Drafts: the first half of the consent step. A draft is validated, deduplicated and priced, and places
+ * nothing; only a confirm (confirm.ts) queues its orders.
  */
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
@@ -9,7 +9,7 @@ import { recordAuditIn } from "@/lib/admin/audit";
 import type { AppUser } from "@/lib/auth/users";
 import { extractImeiLines, MAX_LINES, type ImeiLine } from "@/lib/csv";
 import type { Db, TxClient } from "@/lib/db";
-import { AppError, notFound } from "@/lib/errors";
+import { AppError } from "@/lib/errors";
 import { checkImei } from "@/lib/imei";
 import { toDecimalString, type Micros } from "@/lib/money";
 import { ORDERED_STATES } from "@/lib/orders/states";
@@ -247,170 +247,4 @@ export async function createDraft(db: Db, user: AppUser, raw: CreateDraftInput):
     estimatedCost: toDecimalString(estimated),
     estimatedCostWithRepeats: toDecimalString(withRepeats),
   };
-}
-
-function startOfUtcDay(now: Date): Date {
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
-}
-
-/** Spend committed today (UTC): orders confirmed today that are queued, placed, or may have been. */
-async function spentToday(tx: TxClient, ownerId: string | null, now: Date): Promise<Micros> {
-  const spent = await tx.order.aggregate({
-    where: {
-      state: { in: [...ORDERED_STATES] },
-      batch: { confirmedAt: { gte: startOfUtcDay(now) } },
-      ...(ownerId ? { ownerId } : {}),
-    },
-    _sum: { priceMicros: true },
-  });
-  return spent._sum.priceMicros ?? 0n;
-}
-
-export type ConfirmOptions = { reorderRepeats?: boolean; shopDailyLimitMicros?: Micros | null; now?: Date };
-
-/**
- * Turns a draft into queued orders, atomically: repeats of IMEIs already ordered for the service are
- * cancelled unless the operator asked to re-order them, and the operator's and the shop's daily limits
- * are checked against what would be queued. Confirming again changes nothing.
- */
-export async function confirmBatch(
-  db: Db,
-  user: AppUser,
-  batchId: string,
-  options: ConfirmOptions = {},
-): Promise<{ alreadyConfirmed: boolean }> {
-  const now = options.now ?? new Date();
-  return db.transaction(async (tx) => {
-    // PostgreSQL: confirms take turns (a transaction-scoped advisory lock), or two at once could each
-    // pass a spending limit, or each queue the same IMEI, blind to the other's uncommitted orders.
-    // SQLite's single writer (and lib/db's write lock) already serialises them.
-    if (db.provider === "postgresql")
-      await tx.$queryRaw`SELECT 1 AS "locked" FROM pg_advisory_xact_lock(7270736901)`;
-    // The write first: it takes SQLite's lock at once, and makes a second confirm a no-op.
-    const won = await tx.batch.updateMany({
-      where: { id: batchId, ownerId: user.role === "admin" ? undefined : user.id, state: "draft" },
-      data: { state: "queued", confirmedAt: now, reorder: options.reorderRepeats ?? false },
-    });
-    if (won.count === 0) {
-      const batch = await tx.batch.findUnique({ where: { id: batchId } });
-      if (!batch || (user.role !== "admin" && batch.ownerId !== user.id)) throw notFound("Batch");
-      if (batch.state === "cancelled")
-        throw new AppError("conflict", "This batch was cancelled; start a new one.");
-      return { alreadyConfirmed: true };
-    }
-    const batch = await tx.batch.findUniqueOrThrow({ where: { id: batchId } });
-    const actor = { stateActor: `user:${user.id}` };
-
-    if (!options.reorderRepeats) {
-      // One statement: a draft order whose IMEI another batch has ordered for this service is cancelled.
-      const reason = "already ordered for this service; not re-ordered";
-      await tx.$executeRaw`
-        UPDATE "Order" SET "state" = 'cancelled', "finishedAt" = ${now}, "updatedAt" = ${now},
-          "stateActor" = ${actor.stateActor}, "stateReason" = ${reason}
-        WHERE "batchId" = ${batchId} AND "state" = 'draft'
-          AND EXISTS (
-            SELECT 1 FROM "Order" AS "earlier"
-            WHERE "earlier"."serviceId" = "Order"."serviceId" AND "earlier"."imei" = "Order"."imei"
-              AND "earlier"."batchId" <> "Order"."batchId" AND "earlier"."state" IN (${Prisma.join([...ORDERED_STATES])})
-          )`;
-    }
-
-    const toQueue = await tx.order.aggregate({
-      where: { batchId, state: "draft" },
-      _count: true,
-      _sum: { priceMicros: true },
-    });
-    const cost = toQueue._sum.priceMicros ?? 0n;
-    const owner = await tx.user.findUniqueOrThrow({
-      where: { id: batch.ownerId },
-      select: { dailySpendLimitMicros: true },
-    });
-    if (owner.dailySpendLimitMicros != null) {
-      const spent = await spentToday(tx, batch.ownerId, now);
-      if (spent + cost > owner.dailySpendLimitMicros) {
-        throw new AppError(
-          "spend_limit",
-          `This batch costs $${toDecimalString(cost)}; with $${toDecimalString(spent)} already committed today it passes your daily limit of $${toDecimalString(owner.dailySpendLimitMicros)}.`,
-        );
-      }
-    }
-    if (options.shopDailyLimitMicros != null) {
-      const spent = await spentToday(tx, null, now);
-      if (spent + cost > options.shopDailyLimitMicros) {
-        throw new AppError(
-          "spend_limit",
-          `This batch costs $${toDecimalString(cost)}; with $${toDecimalString(spent)} already committed today it passes the shop's daily limit of $${toDecimalString(options.shopDailyLimitMicros)}.`,
-        );
-      }
-    }
-
-    await tx.$executeRaw`
-      UPDATE "Order" SET "state" = 'queued', "updatedAt" = ${now}, "stateActor" = ${actor.stateActor},
-        "stateReason" = 'batch confirmed'
-      WHERE "batchId" = ${batchId} AND "state" = 'draft'`;
-    // From here the batch's size and cost are what is actually queued (repeats left out).
-    await tx.batch.update({
-      where: { id: batchId },
-      data: { estimatedCostMicros: cost, toSubmit: toQueue._count },
-    });
-    if (toQueue._count === 0)
-      await tx.batch.update({ where: { id: batchId }, data: { state: "done", finishedAt: now } });
-    await recordAuditIn(tx, {
-      actorId: user.id,
-      action: "batch.confirm",
-      targetType: "batch",
-      targetId: batchId,
-      details: {
-        orders: toQueue._count,
-        cost: toDecimalString(cost),
-        reorderRepeats: options.reorderRepeats ?? false,
-      },
-    });
-    return { alreadyConfirmed: false };
-  });
-}
-
-/** Cancels a batch: orders not yet being placed are cancelled; orders already sent carry on. */
-export async function cancelBatch(
-  db: Db,
-  user: AppUser,
-  batchId: string,
-  now = new Date(),
-): Promise<{ cancelledOrders: number }> {
-  return db.transaction(async (tx) => {
-    const won = await tx.batch.updateMany({
-      where: {
-        id: batchId,
-        ownerId: user.role === "admin" ? undefined : user.id,
-        state: { in: ["draft", "queued", "running"] },
-      },
-      data: { state: "cancelled", cancelledAt: now },
-    });
-    if (won.count === 0) {
-      const batch = await tx.batch.findUnique({ where: { id: batchId } });
-      if (!batch || (user.role !== "admin" && batch.ownerId !== user.id)) throw notFound("Batch");
-      if (batch.state === "cancelled") return { cancelledOrders: 0 };
-      throw new AppError("conflict", `This batch is ${batch.state}; there is nothing left to cancel.`);
-    }
-    // A queued order leased by a worker but not yet sent is cancelled too: the worker's move to
-    // `submitting` requires `queued` and so fails.
-    const cancelled = await tx.order.updateMany({
-      where: { batchId, state: { in: ["draft", "queued"] } },
-      data: {
-        state: "cancelled",
-        finishedAt: now,
-        stateActor: `user:${user.id}`,
-        stateReason: "batch cancelled",
-        leaseOwner: null,
-      },
-    });
-    await recordAuditIn(tx, {
-      actorId: user.id,
-      action: "batch.cancel",
-      targetType: "batch",
-      targetId: batchId,
-      details: { orders: cancelled.count },
-    });
-    return { cancelledOrders: cancelled.count };
-  });
 }

@@ -1,0 +1,167 @@
+/**
+ * Confirming: each order is queued once (also under two confirms at once), repeats are cancelled unless
+ * asked for, and the operator's and the shop's daily limits hold, leaving a refused batch a draft.
+ */
+import { afterAll, beforeAll, expect, it } from "vitest";
+import type { AppUser } from "@/lib/auth/users";
+import type { AppError } from "@/lib/errors";
+import { appError, countOrderStates } from "@/lib/test/batch-helpers";
+import { describeEachDb } from "@/lib/test/db";
+import { makeImeis, type EngineFixture, createEngineFixture, insertUser } from "@/lib/test/engine-fixtures";
+import { captureLogs } from "@/lib/test/order-invariants";
+import { confirmBatch } from "./confirm";
+import { createDraft } from "./create-draft";
+
+describeEachDb("confirmation", (provider) => {
+  let f: EngineFixture;
+  let logs: ReturnType<typeof captureLogs>;
+  let other: AppUser;
+  let seed = 300;
+  const fresh = (n: number) => makeImeis(n, seed++);
+  const stateCounts = (batchId: string) => countOrderStates(f.db, batchId);
+  beforeAll(async () => {
+    logs = captureLogs();
+    f = await createEngineFixture(provider);
+    other = await insertUser(f.db, "other-op@test.local", "operator");
+  });
+  afterAll(async () => {
+    await f?.close();
+    logs?.restore();
+  });
+
+  it("confirming twice does not queue twice", async () => {
+    const draft = await createDraft(f.db, f.operator, { serviceId: "1739", imeis: fresh(5) });
+    expect(await confirmBatch(f.db, f.operator, draft.id)).toEqual({ alreadyConfirmed: false });
+    expect(await stateCounts(draft.id)).toEqual({ queued: 5 });
+    expect(await confirmBatch(f.db, f.operator, draft.id)).toEqual({ alreadyConfirmed: true });
+    expect(await stateCounts(draft.id)).toEqual({ queued: 5 });
+    expect(
+      await f.db.prisma.auditEvent.count({ where: { action: "batch.confirm", targetId: draft.id } }),
+    ).toBe(1);
+    expect(
+      await f.db.prisma.orderEvent.count({ where: { order: { batchId: draft.id }, toState: "queued" } }),
+    ).toBe(5);
+  });
+
+  it("two confirms at once queue the batch once", async () => {
+    const draft = await createDraft(f.db, f.operator, { serviceId: "1739", imeis: fresh(6) });
+    const results = await Promise.all([
+      confirmBatch(f.db, f.operator, draft.id),
+      confirmBatch(f.db, f.operator, draft.id),
+    ]);
+    expect(results.map((r) => r.alreadyConfirmed).sort()).toEqual([false, true]);
+    expect(await stateCounts(draft.id)).toEqual({ queued: 6 });
+    const batch = await f.db.prisma.batch.findUniqueOrThrow({ where: { id: draft.id } });
+    expect(batch.state).toBe("queued");
+    expect(batch.estimatedCostMicros).toBe(480_000n);
+    expect(
+      await f.db.prisma.auditEvent.count({ where: { action: "batch.confirm", targetId: draft.id } }),
+    ).toBe(1);
+    expect(
+      await f.db.prisma.orderEvent.count({ where: { order: { batchId: draft.id }, toState: "queued" } }),
+    ).toBe(6);
+  });
+
+  it("two batches with the same IMEI confirmed at once queue it once", async () => {
+    const [shared, own1, own2] = fresh(3);
+    const a = await createDraft(f.db, f.operator, { serviceId: "1739", imeis: [shared!, own1!] });
+    const b = await createDraft(f.db, other, { serviceId: "1739", imeis: [shared!, own2!] });
+    await Promise.all([confirmBatch(f.db, f.operator, a.id), confirmBatch(f.db, other, b.id)]);
+    const sharedOrders = await f.db.prisma.order.findMany({ where: { imei: shared!, serviceId: "1739" } });
+    expect(sharedOrders.map((o) => o.state).sort()).toEqual(["cancelled", "queued"]);
+  });
+
+  it("two confirms at once cannot pass the operator's daily limit together", async () => {
+    const limited = await insertUser(f.db, "racer@test.local", "operator");
+    await f.db.write((p) =>
+      p.user.update({ where: { id: limited.id }, data: { dailySpendLimitMicros: 200_000n } }),
+    );
+    const a = await createDraft(f.db, limited, { serviceId: "1739", imeis: fresh(2) }); // $0.16
+    const b = await createDraft(f.db, limited, { serviceId: "1739", imeis: fresh(2) }); // $0.16
+    const outcomes = await Promise.allSettled([
+      confirmBatch(f.db, limited, a.id),
+      confirmBatch(f.db, limited, b.id),
+    ]);
+    expect(outcomes.map((o) => o.status).sort()).toEqual(["fulfilled", "rejected"]);
+    const refused = outcomes.find((o) => o.status === "rejected") as PromiseRejectedResult;
+    expect((refused.reason as AppError).code).toBe("spend_limit");
+    const queued = await f.db.prisma.order.aggregate({
+      where: { ownerId: limited.id, state: "queued" },
+      _sum: { priceMicros: true },
+    });
+    expect(queued._sum.priceMicros).toBe(160_000n);
+  });
+
+  it("cancels repeats at confirm (also ones ordered after the draft was made), unless reorderRepeats", async () => {
+    const [r1, r2, r3, r4, r5] = fresh(5);
+    const first = await createDraft(f.db, f.operator, { serviceId: "1739", imeis: [r1!, r2!] });
+    await confirmBatch(f.db, f.operator, first.id);
+
+    const second = await createDraft(f.db, f.operator, { serviceId: "1739", imeis: [r1!, r3!] });
+    await confirmBatch(f.db, f.operator, second.id);
+    const secondOrders = await f.db.prisma.order.findMany({ where: { batchId: second.id } });
+    expect(Object.fromEntries(secondOrders.map((o) => [o.imei, o.state]))).toEqual({
+      [r1!]: "cancelled",
+      [r3!]: "queued",
+    });
+    expect(secondOrders.find((o) => o.imei === r1)!.stateReason).toMatch(/already ordered/);
+    expect(
+      (await f.db.prisma.batch.findUniqueOrThrow({ where: { id: second.id } })).estimatedCostMicros,
+    ).toBe(80_000n);
+
+    const third = await createDraft(f.db, f.operator, { serviceId: "1739", imeis: [r2!, r4!] });
+    await confirmBatch(f.db, f.operator, third.id, { reorderRepeats: true });
+    expect(await stateCounts(third.id)).toEqual({ queued: 2 });
+
+    // Both drafts were made before either was confirmed: the second confirm still catches the repeat.
+    const early = await createDraft(f.db, f.operator, { serviceId: "1739", imeis: [r5!] });
+    const late = await createDraft(f.db, other, { serviceId: "1739", imeis: [r5!] });
+    expect(early.alreadyOrdered).toEqual([]);
+    await confirmBatch(f.db, other, late.id);
+    await confirmBatch(f.db, f.operator, early.id);
+    expect(await stateCounts(early.id)).toEqual({ cancelled: 1 });
+    expect((await f.db.prisma.batch.findUniqueOrThrow({ where: { id: early.id } })).state).toBe("done");
+  });
+
+  it("refuses a confirm past the operator's daily limit or the shop's, leaving the batch a draft", async () => {
+    const limited = await insertUser(f.db, "limited@test.local", "operator");
+    await f.db.write((p) =>
+      p.user.update({ where: { id: limited.id }, data: { dailySpendLimitMicros: 200_000n } }),
+    ); // $0.20 a day
+
+    const tooBig = await createDraft(f.db, limited, { serviceId: "1739", imeis: fresh(3) }); // $0.24
+    const error = await appError(confirmBatch(f.db, limited, tooBig.id));
+    expect(error.code).toBe("spend_limit");
+    expect(error.status).toBe(402);
+    expect(error.message).toMatch(/\$0\.24.*\$0\.20/);
+    expect((await f.db.prisma.batch.findUniqueOrThrow({ where: { id: tooBig.id } })).state).toBe("draft");
+    expect(await stateCounts(tooBig.id)).toEqual({ draft: 3 });
+
+    const fits = await createDraft(f.db, limited, { serviceId: "1739", imeis: fresh(2) }); // $0.16
+    await confirmBatch(f.db, limited, fits.id);
+    const overByOne = await createDraft(f.db, limited, { serviceId: "1739", imeis: fresh(1) }); // 0.16 + 0.08 > 0.20
+    expect((await appError(confirmBatch(f.db, limited, overByOne.id))).code).toBe("spend_limit");
+    expect(await stateCounts(overByOne.id)).toEqual({ draft: 1 });
+
+    // The shop's limit counts everyone's orders confirmed today that are (or may be) paid.
+    const committed = await f.db.prisma.order.aggregate({
+      where: {
+        state: { in: ["queued", "submitting", "submitted", "completed", "rejected", "uncertain"] },
+        batch: { confirmedAt: { gte: new Date(new Date().toISOString().slice(0, 10)) } },
+      },
+      _sum: { priceMicros: true },
+    });
+    const spent = committed._sum.priceMicros ?? 0n;
+    const shopBatch = await createDraft(f.db, other, { serviceId: "1739", imeis: fresh(2) }); // $0.16
+    const shopError = await appError(
+      confirmBatch(f.db, other, shopBatch.id, { shopDailyLimitMicros: spent + 160_000n - 1n }),
+    );
+    expect(shopError.code).toBe("spend_limit");
+    expect(shopError.message).toMatch(/shop/);
+    expect((await f.db.prisma.batch.findUniqueOrThrow({ where: { id: shopBatch.id } })).state).toBe("draft");
+    expect(await confirmBatch(f.db, other, shopBatch.id, { shopDailyLimitMicros: spent + 160_000n })).toEqual(
+      { alreadyConfirmed: false },
+    );
+    expect(await stateCounts(shopBatch.id)).toEqual({ queued: 2 });
+  });
+});

@@ -1,0 +1,127 @@
+/**
+ * Batch-level transitions: the Batch row's own state, and the statements that move all of one batch's
+ * orders at once (confirm, cancel). The confirm and cancel statements run inside the caller's
+ * transaction (`tx`), so the batch row and its orders change together; the others are single
+ * statements through db.write().
+ */
+import { Prisma } from "@/lib/generated/sqlite/client";
+import type { Db, TxClient } from "@/lib/db";
+import { ORDERED_STATES } from "../states";
+
+/**
+ * draft → queued for the Batch row; the write comes first in a confirm, so it takes SQLite's lock at
+ * once and makes a second confirm a no-op. `ownerId` undefined: any owner (an admin).
+ */
+export async function queueDraftBatch(
+  tx: TxClient,
+  input: { batchId: string; ownerId: string | undefined; reorder: boolean; now: Date },
+): Promise<boolean> {
+  const won = await tx.batch.updateMany({
+    where: { id: input.batchId, ownerId: input.ownerId, state: "draft" },
+    data: { state: "queued", confirmedAt: input.now, reorder: input.reorder },
+  });
+  return won.count > 0;
+}
+
+/** draft → cancelled, in one statement, for each draft order whose IMEI another batch has ordered for this service. */
+export async function cancelRepeatedDraftOrders(
+  tx: TxClient,
+  input: { batchId: string; userId: string; now: Date },
+): Promise<void> {
+  const reason = "already ordered for this service; not re-ordered";
+  await tx.$executeRaw`
+    UPDATE "Order" SET "state" = 'cancelled', "finishedAt" = ${input.now}, "updatedAt" = ${input.now},
+      "stateActor" = ${`user:${input.userId}`}, "stateReason" = ${reason}
+    WHERE "batchId" = ${input.batchId} AND "state" = 'draft'
+      AND EXISTS (
+        SELECT 1 FROM "Order" AS "earlier"
+        WHERE "earlier"."serviceId" = "Order"."serviceId" AND "earlier"."imei" = "Order"."imei"
+          AND "earlier"."batchId" <> "Order"."batchId" AND "earlier"."state" IN (${Prisma.join([...ORDERED_STATES])})
+      )`;
+}
+
+/** draft → queued for every remaining draft order of a confirmed batch. */
+export async function queueDraftOrders(
+  tx: TxClient,
+  input: { batchId: string; userId: string; now: Date },
+): Promise<void> {
+  await tx.$executeRaw`
+    UPDATE "Order" SET "state" = 'queued', "updatedAt" = ${input.now}, "stateActor" = ${`user:${input.userId}`},
+      "stateReason" = 'batch confirmed'
+    WHERE "batchId" = ${input.batchId} AND "state" = 'draft'`;
+}
+
+/** queued → done for a confirmed batch left with nothing to place (every order was a repeat). */
+export async function finishEmptyBatch(tx: TxClient, batchId: string, now: Date): Promise<void> {
+  await tx.batch.update({ where: { id: batchId }, data: { state: "done", finishedAt: now } });
+}
+
+/** draft | queued | running → cancelled for the Batch row. `ownerId` undefined: any owner (an admin). */
+export async function markBatchCancelled(
+  tx: TxClient,
+  input: { batchId: string; ownerId: string | undefined; now: Date },
+): Promise<boolean> {
+  const won = await tx.batch.updateMany({
+    where: { id: input.batchId, ownerId: input.ownerId, state: { in: ["draft", "queued", "running"] } },
+    data: { state: "cancelled", cancelledAt: input.now },
+  });
+  return won.count > 0;
+}
+
+/**
+ * draft | queued → cancelled for a cancelled batch's orders. A queued order leased by a worker but not
+ * yet sent is cancelled too: the worker's move to `submitting` requires `queued` and so fails.
+ */
+export async function cancelUnsentOrders(
+  tx: TxClient,
+  input: { batchId: string; userId: string; now: Date },
+): Promise<number> {
+  const cancelled = await tx.order.updateMany({
+    where: { batchId: input.batchId, state: { in: ["draft", "queued"] } },
+    data: {
+      state: "cancelled",
+      finishedAt: input.now,
+      stateActor: `user:${input.userId}`,
+      stateReason: "batch cancelled",
+      leaseOwner: null,
+    },
+  });
+  return cancelled.count;
+}
+
+/** queued → running for a batch whose first order is being placed. */
+export async function markBatchRunning(db: Db, batchId: string, now = new Date()): Promise<void> {
+  await db.write(
+    (prisma) => prisma.$executeRaw`
+      UPDATE "Batch" SET "state" = 'running', "lastServedAt" = ${now}, "updatedAt" = ${now}
+      WHERE "id" = ${batchId} AND "state" = 'queued'`,
+  );
+}
+
+export async function touchBatchServed(db: Db, batchId: string, now = new Date()): Promise<void> {
+  await db.write(
+    (prisma) => prisma.$executeRaw`UPDATE "Batch" SET "lastServedAt" = ${now} WHERE "id" = ${batchId}`,
+  );
+}
+
+/** running → done once no order of the batch is waiting to be placed or for its result. One statement. */
+export async function finishBatchIfDone(db: Db, batchId: string, now = new Date()): Promise<boolean> {
+  const count = await db.write(
+    (prisma) => prisma.$executeRaw`
+      UPDATE "Batch" SET "state" = 'done', "finishedAt" = ${now}, "updatedAt" = ${now}
+      WHERE "id" = ${batchId} AND "state" IN ('queued', 'running')
+        AND NOT EXISTS (
+          SELECT 1 FROM "Order" WHERE "batchId" = ${batchId} AND "state" IN ('draft', 'queued', 'submitting', 'submitted')
+        )`,
+  );
+  return count === 1;
+}
+
+/** done → running when a person puts an order of a finished batch back in the queue. */
+export async function reopenBatch(db: Db, batchId: string, now = new Date()): Promise<void> {
+  await db.write(
+    (prisma) => prisma.$executeRaw`
+      UPDATE "Batch" SET "state" = 'running', "finishedAt" = NULL, "updatedAt" = ${now}
+      WHERE "id" = ${batchId} AND "state" = 'done'`,
+  );
+}
