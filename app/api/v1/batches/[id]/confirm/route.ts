@@ -5,17 +5,16 @@ import { confirmBatch } from "@/lib/batches/drafts";
 import { getBatchProgress } from "@/lib/batches/progress";
 import { getEnv } from "@/lib/env";
 import { parseMoney } from "@/lib/money";
-import { getEngine } from "@/lib/orders/engine";
 
 const confirmSchema = z.object({ reorderRepeats: z.boolean().optional() }).strict();
 
-export const POST = withAuth<{ id: string }>(async ({ req, user, db, params }) => {
+export const POST = withAuth<{ id: string }>(async ({ req, user, db, engine, params }) => {
   const body = await parseJson(req, confirmSchema, { emptyAs: {} });
   const limit = getEnv().dailySpendLimit;
   await confirmBatch(db, user, params.id, {
     reorderRepeats: body.reorderRepeats,
     shopDailyLimitMicros: limit ? parseMoney(limit) : null,
   });
-  getEngine()?.worker.nudge();
+  engine?.worker.nudge();
   return Response.json(await getBatchProgress(db, params.id), { status: 202 });
 });
