@@ -4,6 +4,8 @@ const nextConfig = {
   // Native and server-only packages stay out of the bundle; Node loads them at run time.
   serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "pg", "@prisma/adapter-pg"],
   poweredByHeader: false,
+  // forbidden() and app/(app)/forbidden.tsx: a page a role may not see answers a real 403.
+  experimental: { authInterrupts: true },
   // Separate build folders let several builds (parallel browser-test runs, say) share one checkout.
   distDir: process.env.NEXT_DIST_DIR || ".next",
 };

@@ -3,3 +3,10 @@ export const E2E_ADMIN = {
   password: "e2e-password-123",
   name: "E2E Admin",
 };
+
+/** Signs in where a role matters (pages only an admin may open). */
+export const E2E_OPERATOR = {
+  email: "e2e-operator@imei-desk.local",
+  password: "e2e-password-456",
+  name: "E2E Operator",
+};

@@ -69,3 +69,13 @@ export function batchProgressStream(
     },
   });
 }
+
+/** The stream for a batch that exists: an unknown id is a 404 before the stream opens, not an error event. */
+export async function openBatchProgressStream(
+  db: Db,
+  batchId: string,
+  options: { lastEventId?: number; signal?: AbortSignal } = {},
+): Promise<ReadableStream<Uint8Array>> {
+  await getBatchProgress(db, batchId);
+  return batchProgressStream(db, batchId, options);
+}

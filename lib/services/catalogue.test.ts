@@ -10,6 +10,7 @@ import { createTestDb, describeEachDb, type TestDb } from "@/lib/test/db";
 import {
   ensureCatalogue,
   getCatalogueService,
+  listAvailableCatalogue,
   listCatalogue,
   refreshCatalogue,
   startCatalogueRefreshLoop,
@@ -25,6 +26,15 @@ async function closedPort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+async function unreachableClient(): Promise<GsmFusionClient> {
+  return new GsmFusionClient({
+    baseUrl: `http://127.0.0.1:${await closedPort()}`,
+    username: SANDBOX_DEFAULTS.username,
+    apiKey: SANDBOX_DEFAULTS.apiKey,
+    retryBaseDelayMs: 1,
+  });
 }
 
 describeEachDb("service catalogue", (provider) => {
@@ -219,12 +229,7 @@ describeEachDb("service catalogue", (provider) => {
     const before = await snapshot();
     const old = HOUR_AGO();
     await backdateCatalogue(old);
-    const unreachable = new GsmFusionClient({
-      baseUrl: `http://127.0.0.1:${await closedPort()}`,
-      username: SANDBOX_DEFAULTS.username,
-      apiKey: SANDBOX_DEFAULTS.apiKey,
-      retryBaseDelayMs: 1,
-    });
+    const unreachable = await unreachableClient();
 
     const status = await ensureCatalogue(db, unreachable);
     expect(status).toMatchObject({ count: SANDBOX_IMEI_SERVICES.length, isRefreshing: true });
@@ -242,12 +247,7 @@ describeEachDb("service catalogue", (provider) => {
   });
 
   it("a first load against an unreachable upstream reports the failure instead of throwing", async () => {
-    const unreachable = new GsmFusionClient({
-      baseUrl: `http://127.0.0.1:${await closedPort()}`,
-      username: SANDBOX_DEFAULTS.username,
-      apiKey: SANDBOX_DEFAULTS.apiKey,
-      retryBaseDelayMs: 1,
-    });
+    const unreachable = await unreachableClient();
     const status = await ensureCatalogue(db, unreachable);
     expect(status).toMatchObject({ count: 0, refreshedAt: null, isRefreshing: false });
     expect(status.lastFailure).toMatchObject({ code: "connection_refused" });
@@ -256,5 +256,19 @@ describeEachDb("service catalogue", (provider) => {
     // A working upstream then loads it, and clears the failure.
     const loaded = await ensureCatalogue(db, client);
     expect(loaded).toMatchObject({ count: SANDBOX_IMEI_SERVICES.length, lastFailure: null });
+  });
+
+  it("listAvailableCatalogue answers 503 upstream_unavailable for a failed first load, then the services", async () => {
+    const unreachable = await unreachableClient();
+    const failure = await listAvailableCatalogue(db, unreachable).catch((error: unknown) => error);
+    expect(failure).toMatchObject({
+      code: "upstream_unavailable",
+      status: 503,
+      message: expect.stringMatching(/^The service catalogue is not loaded yet\. .+ Try again shortly\.$/),
+      details: { reason: "connection_refused" },
+    });
+
+    const services = await listAvailableCatalogue(db, client, { q: "1739" });
+    expect(services.map((s) => s.id)).toEqual(["1739"]);
   });
 });

@@ -5,12 +5,18 @@
  */
 import "server-only";
 import type { Db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
 import type { GsmFusionClient } from "@/lib/gsmfusion";
 import { log } from "@/lib/log";
 import { parseMoney } from "@/lib/money";
 import { parseDeliveryMaxMinutes } from "./delivery-time";
 import { filterCatalogue, sortCatalogue, type CatalogueFilter, type CatalogueService } from "./search";
-import { EmptyCatalogueError, toCatalogueFailure, type CatalogueFailure } from "./status";
+import {
+  describeCatalogueFailure,
+  EmptyCatalogueError,
+  toCatalogueFailure,
+  type CatalogueFailure,
+} from "./status";
 
 export type { CatalogueFilter, CatalogueService } from "./search";
 export type { CatalogueFailure } from "./status";
@@ -224,6 +230,30 @@ export async function ensureCatalogue(
     return { ...status, isRefreshing: true };
   }
   return status;
+}
+
+/**
+ * The catalogue for the API: `ensureCatalogue`, then the services. When nothing is cached and the first
+ * load failed, it throws `upstream_unavailable` (503) rather than answer an empty list, which would read
+ * as "this account has no services".
+ */
+export async function listAvailableCatalogue(
+  db: Db,
+  client: GsmFusionClient,
+  filter: CatalogueFilter = {},
+): Promise<CatalogueService[]> {
+  const status = await ensureCatalogue(db, client);
+  if (status.count === 0 && status.lastFailure) {
+    const { what } = describeCatalogueFailure(status.lastFailure);
+    throw new AppError(
+      "upstream_unavailable",
+      `The service catalogue is not loaded yet. ${what} Try again shortly.`,
+      {
+        reason: status.lastFailure.code,
+      },
+    );
+  }
+  return listCatalogue(db, filter);
 }
 
 /** Resolves once the refresh running for this database (if any) has settled. For tests and shutdown. */

@@ -38,11 +38,10 @@ export type EngineFixture = {
   close(): Promise<void>;
 };
 
-export async function createEngineFixture(
-  provider: Provider,
+/** The sandbox upstream on a free port (answers final at once), and a client for it that has made no call yet. */
+export async function startSandboxUpstream(
   options: { sandbox?: SandboxOptions; client?: Partial<GsmFusionConfig> } = {},
-): Promise<EngineFixture> {
-  const db = await createTestDb(provider);
+): Promise<{ sandbox: SandboxHandle; client: GsmFusionClient }> {
   const sandbox = await startSandbox({
     port: 0,
     timing: { inProcessAfterMs: 0, finalAfterMs: 0 },
@@ -55,6 +54,15 @@ export async function createEngineFixture(
     readRetries: 0,
     ...options.client,
   });
+  return { sandbox, client };
+}
+
+export async function createEngineFixture(
+  provider: Provider,
+  options: { sandbox?: SandboxOptions; client?: Partial<GsmFusionConfig> } = {},
+): Promise<EngineFixture> {
+  const db = await createTestDb(provider);
+  const { sandbox, client } = await startSandboxUpstream(options);
   await refreshCatalogue(db, client);
   const admin = await insertUser(db, "admin@test.local", "admin");
   const operator = await insertUser(db, "op@test.local", "operator");

@@ -1,3 +1,4 @@
+import { forbidden } from "next/navigation";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { listAuditEvents } from "@/lib/admin/audit";
@@ -8,13 +9,7 @@ export const metadata = { title: "Admin" };
 
 export default async function AdminPage() {
   const user = await requireUser();
-  if (user.role !== "admin") {
-    return (
-      <EmptyState title="403 — admins only">
-        This page shows spend and the audit trail. Ask an admin if you need access.
-      </EmptyState>
-    );
-  }
+  if (user.role !== "admin") forbidden();
   const events = await listAuditEvents(await getDb(), { limit: 50 });
   return (
     <>

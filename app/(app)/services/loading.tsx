@@ -1,25 +1,16 @@
 import { PageHeader } from "@/components/ui/page-header";
+import { Skeleton, SkeletonTable } from "@/components/ui/skeleton";
 
 export default function ServicesLoading() {
   return (
     <div aria-busy="true" aria-label="Loading the service catalogue">
       <PageHeader title="Services" description="Loading the catalogue…" />
-      <div className="mb-4 flex animate-pulse gap-3">
-        <div className="h-9 w-72 rounded-md bg-slate-200" />
-        <div className="h-9 w-40 rounded-md bg-slate-200" />
-        <div className="h-9 w-20 rounded-md bg-slate-200" />
+      <div className="mb-4 flex gap-3">
+        <Skeleton className="h-9 w-72" />
+        <Skeleton className="h-9 w-40" />
+        <Skeleton className="h-9 w-20" />
       </div>
-      <div className="animate-pulse overflow-hidden rounded-lg border border-slate-200 bg-white">
-        <div className="h-8 bg-slate-100" />
-        {Array.from({ length: 8 }, (_, i) => (
-          <div key={i} className="flex gap-4 border-t border-slate-100 px-3 py-3">
-            <div className="h-4 w-12 rounded bg-slate-200" />
-            <div className="h-4 flex-1 rounded bg-slate-200" />
-            <div className="h-4 w-16 rounded bg-slate-200" />
-            <div className="h-4 w-28 rounded bg-slate-200" />
-          </div>
-        ))}
-      </div>
+      <SkeletonTable rows={8} widths={["w-12", "flex-1", "w-16", "w-28"]} />
     </div>
   );
 }

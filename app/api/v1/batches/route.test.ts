@@ -1,46 +1,44 @@
 /**
- * The public HTTP API v1 for batches and orders (DESIGN.md), through the exported route handlers: real
- * bearer tokens, a real SQLite database from DATABASE_URL, and the sandbox upstream from
- * GSM_FUSION_BASE_URL. One provider is enough here: the stores below are tested on both elsewhere.
+ * The public HTTP API v1 for batches and orders, through the exported route handlers bound to this
+ * file's own dependencies: real bearer tokens, a real SQLite database and the sandbox upstream over
+ * HTTP, no order engine. One provider is enough here: the stores below are tested on both elsewhere.
  */
 import Papa from "papaparse";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { startSandbox, type SandboxHandle } from "@/lib/gsmfusion/sandbox/server";
-import { createSqliteUrl } from "@/lib/test/db";
-import { makeImeis } from "@/lib/test/engine-fixtures";
+import * as exportCsvRoute from "@/app/api/v1/orders/export.csv/route";
+import * as ordersRoute from "@/app/api/v1/orders/route";
+import * as syncRoute from "@/app/api/v1/orders/sync/route";
+import type { Deps } from "@/lib/api";
+import { createApiToken } from "@/lib/auth/tokens";
+import type { SandboxHandle } from "@/lib/gsmfusion/sandbox/server";
+import { setLogSink } from "@/lib/log";
+import { SubmissionWorker } from "@/lib/orders/worker";
+import { refreshCatalogue } from "@/lib/services/catalogue";
+import { createTestDb, type TestDb } from "@/lib/test/db";
+import { makeImeis, startSandboxUpstream } from "@/lib/test/engine-fixtures";
+import * as cancelRoute from "./[id]/cancel/route";
+import * as confirmRoute from "./[id]/confirm/route";
+import * as eventsRoute from "./[id]/events/route";
+import * as batchRoute from "./[id]/route";
+import * as batchesRoute from "./route";
 
 const SECRET = "batches-route-test-secret-".padEnd(40, "x");
 const EXPORT_HEADER =
   "SERVICE,IMEI NO.,CREDITS,STATUS,CODE,IMEI 2,CARRIER,SIMLOCK,MODEL,FMI,ORDER DATE,UPSTREAM ID,STATE";
 
-// The handlers open the process's database and upstream client through getEnv(), getDb() and
-// getUpstream(), cached on globalThis: point them at this file's database and sandbox, in a fresh module graph.
-const globalCache = globalThis as unknown as {
-  imeiDeskDb?: Promise<{ close(): Promise<void> }>;
-  imeiDeskUpstream?: unknown;
-  imeiDeskEngine?: unknown;
-};
-
-async function loadApp() {
-  vi.resetModules();
+function bindRoutes(deps: Deps) {
   return {
-    batches: await import("./route"),
-    batch: await import("./[id]/route"),
-    confirm: await import("./[id]/confirm/route"),
-    cancel: await import("./[id]/cancel/route"),
-    events: await import("./[id]/events/route"),
-    orders: await import("@/app/api/v1/orders/route"),
-    exportCsv: await import("@/app/api/v1/orders/export.csv/route"),
-    sync: await import("@/app/api/v1/orders/sync/route"),
-    tokens: await import("@/lib/auth/tokens"),
-    db: await import("@/lib/db"),
-    log: await import("@/lib/log"),
-    upstream: await import("@/lib/upstream"),
-    catalogue: await import("@/lib/services/catalogue"),
-    worker: await import("@/lib/orders/worker"),
+    batches: { POST: batchesRoute.POST.withDeps(deps) },
+    batch: { GET: batchRoute.GET.withDeps(deps) },
+    confirm: { POST: confirmRoute.POST.withDeps(deps) },
+    cancel: { POST: cancelRoute.POST.withDeps(deps) },
+    events: { GET: eventsRoute.GET.withDeps(deps) },
+    orders: { GET: ordersRoute.GET.withDeps(deps) },
+    exportCsv: { GET: exportCsvRoute.GET.withDeps(deps) },
+    sync: { POST: syncRoute.POST.withDeps(deps) },
   };
 }
-type App = Awaited<ReturnType<typeof loadApp>>;
+type App = ReturnType<typeof bindRoutes>;
 type Handler = (req: Request, ctx: { params: Promise<never> }) => Promise<Response>;
 type ErrorJson = {
   error: {
@@ -53,8 +51,8 @@ type ErrorJson = {
 describe("HTTP API v1: batches and orders [sqlite]", () => {
   let app: App;
   let sandbox: SandboxHandle;
-  let target: ReturnType<typeof createSqliteUrl>;
-  let savedEnv: NodeJS.ProcessEnv;
+  let db: TestDb;
+  let deps: Deps;
   let restoreLog: () => void;
   const logLines: { level: string; line: string }[] = [];
   let token: string;
@@ -104,10 +102,9 @@ describe("HTTP API v1: batches and orders [sqlite]", () => {
   }
 
   async function placeAll(batchId: string): Promise<void> {
-    const db = await app.db.getDb();
-    const worker = new app.worker.SubmissionWorker({
+    const worker = new SubmissionWorker({
       db,
-      upstream: app.upstream.getUpstream(),
+      upstream: deps.upstream,
       concurrency: 4,
       idlePollMs: 10,
     });
@@ -127,37 +124,28 @@ describe("HTTP API v1: batches and orders [sqlite]", () => {
   }
 
   beforeAll(async () => {
-    target = createSqliteUrl();
-    sandbox = await startSandbox({ port: 0, timing: { inProcessAfterMs: 0, finalAfterMs: 0 } });
-    savedEnv = { ...process.env };
-    for (const name of ["GSM_FUSION_USERNAME", "GSM_FUSION_API_KEY", "DAILY_SPEND_LIMIT"])
-      delete process.env[name];
-    process.env.DATABASE_URL = target.url;
-    process.env.AUTH_SECRET = SECRET;
-    process.env.GSM_FUSION_BASE_URL = sandbox.url; // loopback: the sandbox's own credentials
-    globalCache.imeiDeskDb = undefined;
-    globalCache.imeiDeskUpstream = undefined;
-    globalCache.imeiDeskEngine = undefined;
-    app = await loadApp();
-    restoreLog = app.log.setLogSink((level, line) => logLines.push({ level, line }));
+    // Configuration still read from the environment: the session secret and the shop's spend limit.
+    vi.stubEnv("AUTH_SECRET", SECRET);
+    vi.stubEnv("DAILY_SPEND_LIMIT", undefined);
+    db = await createTestDb("sqlite");
+    const upstream = await startSandboxUpstream();
+    sandbox = upstream.sandbox;
+    deps = { db, upstream: upstream.client };
+    app = bindRoutes(deps);
+    restoreLog = setLogSink((level, line) => logLines.push({ level, line }));
 
-    const db = await app.db.getDb();
-    await app.catalogue.refreshCatalogue(db, app.upstream.getUpstream());
+    await refreshCatalogue(db, deps.upstream);
     const insert = (email: string) =>
       db.prisma.user.create({ data: { email, name: email, passwordHash: "unused", role: "operator" } });
-    token = (await app.tokens.createApiToken(db, (await insert("api-op@shop.test")).id)).token;
-    otherToken = (await app.tokens.createApiToken(db, (await insert("api-other@shop.test")).id)).token;
+    token = (await createApiToken(db, (await insert("api-op@shop.test")).id)).token;
+    otherToken = (await createApiToken(db, (await insert("api-other@shop.test")).id)).token;
   });
 
   afterAll(async () => {
-    await (await globalCache.imeiDeskDb)?.close();
-    globalCache.imeiDeskDb = undefined;
-    globalCache.imeiDeskUpstream = undefined;
-    for (const name of Object.keys(process.env)) if (!(name in savedEnv)) delete process.env[name];
-    Object.assign(process.env, savedEnv);
     restoreLog?.();
     await sandbox?.close();
-    await target?.drop();
+    await db?.drop();
+    vi.unstubAllEnvs();
   });
 
   it("401 without a token, on every route", async () => {
@@ -498,7 +486,6 @@ describe("HTTP API v1: batches and orders [sqlite]", () => {
       expect(["completed", "rejected"]).toContain(row[12]); // STATE after the sync
       expect(row[10]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/); // ORDER DATE
     }
-    const db = await app.db.getDb();
     expect(await db.prisma.auditEvent.count({ where: { action: "orders.export" } })).toBe(1);
     expect(logLines.filter((l) => l.level === "error")).toEqual([]);
   });

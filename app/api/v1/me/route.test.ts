@@ -1,31 +1,19 @@
 import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import { createPostgresDatabase, createSqliteUrl, describeEachDb } from "@/lib/test/db";
+import { GET as health } from "@/app/api/health/route";
+import { withAuth, type Deps } from "@/lib/api";
+import { createApiToken } from "@/lib/auth/tokens";
+import { notFound } from "@/lib/errors";
+import { setLogSink } from "@/lib/log";
+import type { Engine } from "@/lib/orders/engine";
+import type { SandboxHandle } from "@/lib/gsmfusion/sandbox/server";
+import { createTestDb, describeEachDb, type TestDb } from "@/lib/test/db";
+import { startSandboxUpstream } from "@/lib/test/engine-fixtures";
+import { GET } from "./route";
 
 const SECRET = "route-test-secret-".padEnd(40, "x");
 const API_KEY_SHAPED = "ABCD-EFGH-IJKL-MNOP-QRST";
-
-// The handlers open the process's database from DATABASE_URL through getEnv() and getDb(), both cached
-// once per module graph (getDb on globalThis). Each provider gets a fresh graph pointing at its own database.
-const globalCache = globalThis as unknown as {
-  imeiDeskDb?: Promise<{ close(): Promise<void> }>;
-  imeiDeskUpstream?: unknown;
-};
-
-async function loadApp() {
-  vi.resetModules();
-  return {
-    me: await import("./route"),
-    health: await import("@/app/api/health/route"),
-    api: await import("@/lib/api"),
-    errors: await import("@/lib/errors"),
-    log: await import("@/lib/log"),
-    tokens: await import("@/lib/auth/tokens"),
-    db: await import("@/lib/db"),
-  };
-}
-type App = Awaited<ReturnType<typeof loadApp>>;
 
 const noParams = { params: Promise.resolve({}) };
 const request = (headers: Record<string, string> = {}) =>
@@ -33,26 +21,24 @@ const request = (headers: Record<string, string> = {}) =>
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 describeEachDb("GET /api/v1/me and withAuth", (provider) => {
-  let app: App;
-  let target: { url: string; drop(): Promise<void> };
-  let savedEnv: NodeJS.ProcessEnv;
+  let db: TestDb;
+  let sandbox: SandboxHandle;
+  let deps: Deps;
+  let me: ReturnType<typeof GET.withDeps>;
   let operator: { id: string; email: string };
   let admin: { id: string; email: string };
   let operatorToken: string;
   let adminToken: string;
 
   beforeAll(async () => {
-    target = provider === "sqlite" ? createSqliteUrl() : await createPostgresDatabase();
-    savedEnv = { ...process.env };
-    for (const name of ["GSM_FUSION_BASE_URL", "GSM_FUSION_USERNAME", "GSM_FUSION_API_KEY"])
-      delete process.env[name];
-    process.env.DATABASE_URL = target.url;
-    process.env.AUTH_SECRET = SECRET;
-    globalCache.imeiDeskDb = undefined;
-    globalCache.imeiDeskUpstream = undefined;
-    app = await loadApp();
+    // Session cookies are signed with the configured secret; everything else is handed to the routes.
+    vi.stubEnv("AUTH_SECRET", SECRET);
+    db = await createTestDb(provider);
+    const upstream = await startSandboxUpstream();
+    sandbox = upstream.sandbox;
+    deps = { db, upstream: upstream.client };
+    me = GET.withDeps(deps);
 
-    const db = await app.db.getDb();
     const insert = (email: string, role: string) =>
       db.prisma.user.create({
         data: { email, name: role, passwordHash: "unused", role },
@@ -60,17 +46,14 @@ describeEachDb("GET /api/v1/me and withAuth", (provider) => {
       });
     operator = await insert("operator@shop.test", "operator");
     admin = await insert("admin@shop.test", "admin");
-    operatorToken = (await app.tokens.createApiToken(db, operator.id)).token;
-    adminToken = (await app.tokens.createApiToken(db, admin.id)).token;
+    operatorToken = (await createApiToken(db, operator.id)).token;
+    adminToken = (await createApiToken(db, admin.id)).token;
   });
 
   afterAll(async () => {
-    await (await globalCache.imeiDeskDb)?.close();
-    globalCache.imeiDeskDb = undefined;
-    globalCache.imeiDeskUpstream = undefined;
-    for (const name of Object.keys(process.env)) if (!(name in savedEnv)) delete process.env[name];
-    Object.assign(process.env, savedEnv);
-    await target.drop();
+    await sandbox?.close();
+    await db?.drop();
+    vi.unstubAllEnvs();
   });
 
   const sessionCookie = async (userId: string, role: string, secret = SECRET) =>
@@ -87,12 +70,12 @@ describeEachDb("GET /api/v1/me and withAuth", (provider) => {
 
   describe("GET /api/v1/me", () => {
     it("answers 401 JSON without credentials", async () => {
-      const error = await expectError(await app.me.GET(request(), noParams), 401, "unauthorized");
+      const error = await expectError(await me(request(), noParams), 401, "unauthorized");
       expect(error.message).toMatch(/Bearer/);
     });
 
     it("returns the token's user for Authorization: Bearer", async () => {
-      const response = await app.me.GET(request(bearer(operatorToken)), noParams);
+      const response = await me(request(bearer(operatorToken)), noParams);
       expect(response.status).toBe(200);
       expect(await response.json()).toEqual({
         id: operator.id,
@@ -104,7 +87,7 @@ describeEachDb("GET /api/v1/me and withAuth", (provider) => {
 
     it("returns the session's user for a next-auth session cookie, with the role read from the database", async () => {
       // The cookie claims operator; the user row says admin, and the row wins.
-      const response = await app.me.GET(
+      const response = await me(
         request({ cookie: `theme=dark; ${await sessionCookie(admin.id, "operator")}` }),
         noParams,
       );
@@ -120,28 +103,27 @@ describeEachDb("GET /api/v1/me and withAuth", (provider) => {
         bearer("imd_not-a-real-token"),
         bearer(adminToken.slice(0, -2)),
       ]) {
-        await expectError(await app.me.GET(request(headers), noParams), 401, "unauthorized");
+        await expectError(await me(request(headers), noParams), 401, "unauthorized");
       }
     });
 
     it("refuses a disabled user's token and session at once", async () => {
-      const db = await app.db.getDb();
       const user = await db.prisma.user.create({
         data: { email: "gone@shop.test", name: "gone", passwordHash: "unused", role: "operator" },
       });
-      const { token } = await app.tokens.createApiToken(db, user.id);
+      const { token } = await createApiToken(db, user.id);
       const cookie = await sessionCookie(user.id, "operator");
-      expect((await app.me.GET(request(bearer(token)), noParams)).status).toBe(200);
+      expect((await me(request(bearer(token)), noParams)).status).toBe(200);
       await db.prisma.user.update({ where: { id: user.id }, data: { disabled: true } });
-      await expectError(await app.me.GET(request(bearer(token)), noParams), 401, "unauthorized");
-      await expectError(await app.me.GET(request({ cookie }), noParams), 401, "unauthorized");
+      await expectError(await me(request(bearer(token)), noParams), 401, "unauthorized");
+      await expectError(await me(request({ cookie }), noParams), 401, "unauthorized");
     });
   });
 
   describe("withAuth", () => {
     it("answers 403 for the wrong role and runs the handler for the right one", async () => {
       const handler = vi.fn(async () => Response.json({ ok: true }));
-      const route = app.api.withAuth(handler, { role: "admin" });
+      const route = withAuth(handler, { role: "admin" }).withDeps(deps);
       await expectError(await route(request(bearer(operatorToken)), noParams), 403, "forbidden");
       expect(handler).not.toHaveBeenCalled();
       const response = await route(request(bearer(adminToken)), noParams);
@@ -150,18 +132,34 @@ describeEachDb("GET /api/v1/me and withAuth", (provider) => {
     });
 
     it("passes the user, database and awaited params to the handler", async () => {
-      const route = app.api.withAuth<{ id: string }>(async ({ user, db, params }) =>
+      const route = withAuth<{ id: string }>(async ({ user, db, params }) =>
         Response.json({ userId: user.id, provider: db.provider, params }),
-      );
+      ).withDeps(deps);
       const response = await route(request(bearer(operatorToken)), { params: Promise.resolve({ id: "b1" }) });
       expect(await response.json()).toEqual({ userId: operator.id, provider, params: { id: "b1" } });
     });
 
-    it("maps a zod error to 422 naming the field", async () => {
-      const route = app.api.withAuth(async () => {
-        z.object({ serviceId: z.string().min(1, "is required") }).parse({ serviceId: "" });
+    it("hands the handler the dependencies the route is bound to, and no engine when there is none", async () => {
+      const engine = { worker: { nudge: vi.fn() } } as unknown as Engine;
+      const seen: Pick<Deps, "db" | "upstream" | "engine">[] = [];
+      const route = withAuth(async ({ db, upstream, engine }) => {
+        seen.push({ db, upstream, engine });
         return Response.json({});
       });
+      await route.withDeps({ ...deps, engine })(request(bearer(operatorToken)), noParams);
+      await route.withDeps(deps)(request(bearer(operatorToken)), noParams);
+      expect(seen).toHaveLength(2);
+      expect(seen[0]!.db).toBe(db);
+      expect(seen[0]!.upstream).toBe(deps.upstream);
+      expect(seen[0]!.engine).toBe(engine);
+      expect(seen[1]!.engine).toBeUndefined();
+    });
+
+    it("maps a zod error to 422 naming the field", async () => {
+      const route = withAuth(async () => {
+        z.object({ serviceId: z.string().min(1, "is required") }).parse({ serviceId: "" });
+        return Response.json({});
+      }).withDeps(deps);
       const error = await expectError(
         await route(request(bearer(operatorToken)), noParams),
         422,
@@ -172,9 +170,9 @@ describeEachDb("GET /api/v1/me and withAuth", (provider) => {
     });
 
     it("maps an AppError to its status and message", async () => {
-      const route = app.api.withAuth(async () => {
-        throw app.errors.notFound("Batch b1");
-      });
+      const route = withAuth(async () => {
+        throw notFound("Batch b1");
+      }).withDeps(deps);
       const error = await expectError(
         await route(request(bearer(operatorToken)), noParams),
         404,
@@ -185,11 +183,11 @@ describeEachDb("GET /api/v1/me and withAuth", (provider) => {
 
     it("answers an unexpected error with a generic 500 and logs it with secrets redacted", async () => {
       const lines: { level: string; line: string }[] = [];
-      const restore = app.log.setLogSink((level, line) => lines.push({ level, line }));
+      const restore = setLogSink((level, line) => lines.push({ level, line }));
       try {
-        const route = app.api.withAuth(async () => {
+        const route = withAuth(async () => {
           throw new Error(`secret ${API_KEY_SHAPED} rejected`);
-        });
+        }).withDeps(deps);
         const response = await route(request(bearer(operatorToken)), noParams);
         const text = await response.clone().text();
         const error = await expectError(response, 500, "internal");
@@ -213,7 +211,7 @@ describeEachDb("GET /api/v1/me and withAuth", (provider) => {
 
   describe("GET /api/health", () => {
     it("reports the database reachable and the upstream breaker closed without calling it", async () => {
-      const response = await app.health.GET();
+      const response = await health.withDeps(deps)(new Request("http://localhost/api/health"), noParams);
       expect(response.status).toBe(200);
       expect(await response.json()).toEqual({
         status: "ok",

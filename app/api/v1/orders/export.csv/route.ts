@@ -1,17 +1,12 @@
 // GET /api/v1/orders/export.csv — the filtered history as CSV (the site's Advanced Export columns), streamed
 import { parseQuery, withAuth } from "@/lib/api";
-import { recordAudit } from "@/lib/admin/audit";
-import { exportOrdersCsv, orderFilterSchema } from "@/lib/orders/queries";
+import { exportOrders } from "@/lib/orders/export";
+import { orderFilterSchema } from "@/lib/orders/queries";
 
 export const GET = withAuth(async ({ req, user, db }) => {
-  const { cursor: _cursor, limit: _limit, ...filter } = parseQuery(req, orderFilterSchema);
-  await recordAudit(db, {
-    actorId: user.id,
-    action: "orders.export",
-    details: { filter: Object.fromEntries(new URL(req.url).searchParams) },
-  });
+  const sentQuery = Object.fromEntries(new URL(req.url).searchParams);
+  const rows = await exportOrders(db, user, parseQuery(req, orderFilterSchema), sentQuery);
   const encoder = new TextEncoder();
-  const rows = exportOrdersCsv(db, filter);
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       const next = await rows.next();

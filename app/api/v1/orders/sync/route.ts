@@ -2,7 +2,6 @@
 import { z } from "zod";
 import { parseJson, withAuth } from "@/lib/api";
 import { syncNow } from "@/lib/orders/sync";
-import { getUpstream } from "@/lib/upstream";
 
 const syncSchema = z
   .object({
@@ -11,7 +10,7 @@ const syncSchema = z
   })
   .strict();
 
-export const POST = withAuth(async ({ req, db }) => {
+export const POST = withAuth(async ({ req, db, upstream }) => {
   const filter = await parseJson(req, syncSchema, { emptyAs: {} });
-  return Response.json(await syncNow(db, getUpstream(), filter));
+  return Response.json(await syncNow(db, upstream, filter));
 });

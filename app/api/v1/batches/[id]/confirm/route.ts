@@ -3,13 +3,12 @@ import { z } from "zod";
 import { parseJson, withAuth } from "@/lib/api";
 import { confirmBatch } from "@/lib/batches/confirm";
 import { getBatchProgress } from "@/lib/batches/progress";
-import { getEngine } from "@/lib/orders/engine";
 
 const confirmSchema = z.object({ reorderRepeats: z.boolean().optional() }).strict();
 
-export const POST = withAuth<{ id: string }>(async ({ req, user, db, params }) => {
+export const POST = withAuth<{ id: string }>(async ({ req, user, db, engine, params }) => {
   const body = await parseJson(req, confirmSchema, { emptyAs: {} });
   await confirmBatch(db, user, params.id, { reorderRepeats: body.reorderRepeats });
-  getEngine()?.worker.nudge();
+  engine?.worker.nudge();
   return Response.json(await getBatchProgress(db, params.id), { status: 202 });
 });

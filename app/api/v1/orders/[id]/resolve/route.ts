@@ -2,11 +2,9 @@
 import { parseJson, withAuth } from "@/lib/api";
 import { getOrder } from "@/lib/orders/queries";
 import { resolveSchema, resolveUncertain } from "@/lib/orders/resolve";
-import { getEngine } from "@/lib/orders/engine";
-import { getUpstream } from "@/lib/upstream";
 
-export const POST = withAuth<{ id: string }>(async ({ req, user, db, params }) => {
-  await resolveUncertain(db, getUpstream(), user, params.id, await parseJson(req, resolveSchema));
-  getEngine()?.worker.nudge();
+export const POST = withAuth<{ id: string }>(async ({ req, user, db, upstream, engine, params }) => {
+  await resolveUncertain(db, upstream, user, params.id, await parseJson(req, resolveSchema));
+  engine?.worker.nudge();
   return Response.json(await getOrder(db, params.id));
 });

@@ -1,0 +1,29 @@
+import Link from "next/link";
+import { DashboardLink, StatusPage } from "@/components/layout/status-page";
+import { buttonClasses } from "@/components/ui/button";
+
+// A page of the app that calls notFound() (an order id that does not exist), shown inside the shell.
+export default function AppNotFound() {
+  const searchOrders = (
+    <Link href="/orders" className={buttonClasses("primary")}>
+      Search orders
+    </Link>
+  );
+  return (
+    <StatusPage
+      code="404"
+      title="Not found"
+      actions={
+        <>
+          {searchOrders}
+          <DashboardLink variant="secondary" />
+        </>
+      }
+    >
+      <p>
+        Nothing is stored under this address: the link may be mistyped or cut short. To find an order, search
+        for its IMEI on the Orders page.
+      </p>
+    </StatusPage>
+  );
+}
