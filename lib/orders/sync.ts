@@ -8,21 +8,13 @@ import { Prisma } from "@/lib/generated/sqlite/client";
 import type { Db } from "@/lib/db";
 import { parseResultCode, type GsmFusionClient, type UpstreamOrder } from "@/lib/gsmfusion";
 import { log } from "@/lib/log";
+import type { SyncFilter, SyncResult } from "./schemas";
 import { isInstantDelivery, nextCheckDelayMs } from "./sync-schedule";
 import { finishBatchIfDone } from "./transitions";
 
 export type SyncUpstream = Pick<GsmFusionClient, "getOrders">;
 
-/** Which placed orders to ask about; a filter means "now, whatever their schedule". */
-export type SyncFilter = { batchId?: string; orderIds?: string[] };
-
-export type SyncResult = {
-  checked: number;
-  completed: number;
-  rejected: number;
-  stillOpen: number;
-  missing: number;
-};
+export type { SyncFilter, SyncResult } from "./schemas";
 
 type DueOrder = {
   id: string;

@@ -3,7 +3,7 @@ import { parseQuery, withAuth } from "@/lib/api";
 import { AppError } from "@/lib/errors";
 import { toDecimalString } from "@/lib/money";
 import { ensureCatalogue, listCatalogue } from "@/lib/services/catalogue";
-import { catalogueQuerySchema } from "@/lib/services/search";
+import { catalogueQuerySchema } from "@/lib/services/schemas";
 import { describeCatalogueFailure } from "@/lib/services/status";
 import { getUpstream } from "@/lib/upstream";
 

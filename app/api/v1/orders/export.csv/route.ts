@@ -1,7 +1,8 @@
 // GET /api/v1/orders/export.csv — the filtered history as CSV (the site's Advanced Export columns), streamed
 import { parseQuery, withAuth } from "@/lib/api";
 import { recordAudit } from "@/lib/admin/audit";
-import { exportOrdersCsv, orderFilterSchema } from "@/lib/orders/queries";
+import { exportOrdersCsv } from "@/lib/orders/queries";
+import { orderFilterSchema } from "@/lib/orders/schemas";
 
 export const GET = withAuth(async ({ req, user, db }) => {
   const { cursor: _cursor, limit: _limit, ...filter } = parseQuery(req, orderFilterSchema);

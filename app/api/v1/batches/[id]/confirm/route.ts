@@ -1,16 +1,14 @@
 // POST /api/v1/batches/{id}/confirm — the operator's consent: queue the draft's orders for placing
-import { z } from "zod";
 import { parseJson, withAuth } from "@/lib/api";
 import { confirmBatch } from "@/lib/batches/drafts";
 import { getBatchProgress } from "@/lib/batches/progress";
+import { confirmBatchSchema } from "@/lib/batches/schemas";
 import { getEnv } from "@/lib/env";
 import { parseMoney } from "@/lib/money";
 import { getEngine } from "@/lib/orders/engine";
 
-const confirmSchema = z.object({ reorderRepeats: z.boolean().optional() }).strict();
-
 export const POST = withAuth<{ id: string }>(async ({ req, user, db, params }) => {
-  const body = await parseJson(req, confirmSchema, { emptyAs: {} });
+  const body = await parseJson(req, confirmBatchSchema, { emptyAs: {} });
   const limit = getEnv().dailySpendLimit;
   await confirmBatch(db, user, params.id, {
     reorderRepeats: body.reorderRepeats,
