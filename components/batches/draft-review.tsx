@@ -1,10 +1,10 @@
 "use client";
 
 import { useState } from "react";
+import { stateInfo } from "@/components/orders/order-states";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
-import { stateInfo } from "@/components/orders/order-states";
 import type { DraftSummary } from "@/lib/batches/schemas";
 import { formatCount, formatMoney, plural } from "@/lib/format";
 import { InvalidLinesTable } from "./invalid-lines-table";

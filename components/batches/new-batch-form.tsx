@@ -3,11 +3,11 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useDeferredValue, useState, type ReactNode } from "react";
+import { useConfirmBatch, useCreateDraft } from "@/components/hooks/use-batch-actions";
+import { useServices } from "@/components/hooks/use-services";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Skeleton } from "@/components/ui/skeleton";
-import { useConfirmBatch, useCreateDraft } from "@/components/hooks/use-batch-actions";
-import { useServices } from "@/components/hooks/use-services";
 import { formatCount } from "@/lib/format";
 import type { ApiService } from "@/lib/services/schemas";
 import { ApiErrorAlert } from "./api-error-alert";

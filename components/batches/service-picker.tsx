@@ -1,9 +1,9 @@
 "use client";
 
 import { useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
-import { filterCatalogue, sortCatalogue } from "@/lib/services/search";
 import { formatCount, formatMoney } from "@/lib/format";
 import type { ApiService } from "@/lib/services/schemas";
+import { filterCatalogue, sortCatalogue } from "@/lib/services/search";
 
 /**
  * A searchable select of the catalogue (the ARIA combobox pattern): type to filter by title, category or
