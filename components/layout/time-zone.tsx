@@ -7,8 +7,13 @@ import { DEFAULT_TIME_ZONE, resolveTimeZone, TIME_ZONE_COOKIE } from "@/lib/form
 const TimeZoneContext = createContext(DEFAULT_TIME_ZONE);
 
 // "Etc/UTC" and "UTC" are one zone: no cookie and no second render for a spelling.
-const canonical = (zone: string) =>
-  new Intl.DateTimeFormat("en-US", { timeZone: zone }).resolvedOptions().timeZone;
+function canonical(zone: string): string {
+  try {
+    return new Intl.DateTimeFormat("en-US", { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    return zone;
+  }
+}
 
 /**
  * Gives client components the zone the server rendered with, so both show the same times (no hydration
