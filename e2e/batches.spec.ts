@@ -1,6 +1,9 @@
 import { fileURLToPath } from "node:url";
 import { expect, test, type Page, type Route } from "@playwright/test";
+import type { BatchProgress } from "../lib/batches/schemas";
 import { luhnCheckDigit } from "../lib/imei";
+import type { ApiOrder, OrderDetail } from "../lib/orders/schemas";
+import type { OrderState } from "../lib/orders/states";
 
 const MIXED_CSV = fileURLToPath(new URL("./fixtures/mixed.csv", import.meta.url));
 
@@ -208,12 +211,15 @@ test.describe("failures the sandbox does not produce (API answers stubbed in the
   test("without live updates the page polls; uncertain orders are explained and resolved; a batch is cancelled", async ({
     page,
   }, testInfo) => {
-    const progress = {
+    // Stubbed answers have the API's full shapes: the page parses them with the same schemas.
+    const progress: BatchProgress = {
       id: "stub-batch",
       status: "running",
       service: { id: "1739", title: "Apple checker (stub)" },
       sourceName: "stub.csv",
+      ownerId: "stub-operator",
       total: 3,
+      toSubmit: 3,
       counts: {
         queued: 1,
         submitting: 0,
@@ -225,13 +231,20 @@ test.describe("failures the sandbox does not produce (API answers stubbed in the
         uncertain: 1,
         cancelled: 0,
       },
-      cost: { estimated: "0.24", placed: "0.08" },
+      cost: { estimated: "0.24", placed: "0.08", uncertain: "0.08" },
       createdAt: "2026-11-21T10:00:00.000Z",
       confirmedAt: "2026-11-21T10:00:05.000Z",
       finishedAt: null,
     };
-    const order = (id: string, imei: string, line: number, state: string, extra: object = {}) => ({
+    const order = (
+      id: string,
+      imei: string,
+      line: number,
+      state: OrderState,
+      extra: Partial<ApiOrder> = {},
+    ): ApiOrder => ({
       id,
+      batchId: "stub-batch",
       imei,
       line,
       serviceId: "1739",
@@ -241,7 +254,11 @@ test.describe("failures the sandbox does not produce (API answers stubbed in the
       code: null,
       result: null,
       placedAt: null,
+      finishedAt: null,
+      createdAt: "2026-11-21T10:00:05.000Z",
       price: "0.08",
+      overdue: false,
+      errorKind: null,
       errorMessage: null,
       ...extra,
     });
@@ -264,7 +281,15 @@ test.describe("failures the sandbox does not produce (API answers stubbed in the
             orders: [
               order("o-1", "353979106673567", 2, "completed", {
                 upstreamOrderId: "15556534",
-                result: { model: "iPhone 12", carrier: "AT&T", fmi: "OFF", raw: "…", text: "…" },
+                result: {
+                  model: "iPhone 12",
+                  carrier: "AT&T",
+                  fmi: "OFF",
+                  raw: "…",
+                  text: "…",
+                  fields: {},
+                  unknownLabels: [],
+                },
               }),
               order("o-2", "356938035643809", 3, uncertainResolved ? "submitted" : "uncertain"),
               order("o-3", "490154203237518", 4, "queued"),
@@ -277,7 +302,13 @@ test.describe("failures the sandbox does not produce (API answers stubbed in the
       resolutions.push(route.request().postDataJSON());
       uncertainResolved = true;
       progress.counts = { ...progress.counts, uncertain: 0, submitted: 1 };
-      return route.fulfill({ json: {} });
+      const resolved: OrderDetail = {
+        ...order("o-2", "356938035643809", 3, "submitted", { upstreamOrderId: "15556999" }),
+        serviceTitle: "Apple checker (stub)",
+        attempts: 1,
+        events: [],
+      };
+      return route.fulfill({ json: resolved });
     });
 
     await page.goto("/batches/stub-batch");

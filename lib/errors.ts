@@ -1,6 +1,6 @@
 /**
  * The one error model (STYLE.md 5): every API error is `{ error: { code, message, details? } }`, and
- * each code has one HTTP status.
+ * each code has one HTTP status. Zod only: the browser's API client parses errors with these schemas.
  */
 import { z } from "zod";
 
@@ -19,8 +19,27 @@ export const ERROR_STATUS = {
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
+export const ERROR_CODES = Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]];
 
-export type ErrorBody = { error: { code: ErrorCode; message: string; details?: unknown } };
+/** One problem with the input; `line` for list inputs (an IMEI list, a CSV). */
+export const fieldIssueSchema = z.object({
+  field: z.string(),
+  message: z.string(),
+  line: z.number().int().optional(),
+});
+export type FieldIssue = z.infer<typeof fieldIssueSchema>;
+
+/** `details` of a 422: every problem found. */
+export const validationDetailsSchema = z.object({ issues: z.array(fieldIssueSchema) });
+
+export const errorBodySchema = z.object({
+  error: z.object({
+    code: z.enum(ERROR_CODES),
+    message: z.string(),
+    details: z.unknown().optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 const APP_ERROR = Symbol.for("imei-desk.AppError");
 
@@ -57,8 +76,6 @@ export function isAppError(e: unknown): e is AppError {
 }
 
 export const notFound = (what: string) => new AppError("not_found", `${what} not found`);
-
-export type FieldIssue = { field: string; message: string; line?: number };
 
 /** A zod failure as a 422 that names each field (and line, for list inputs). */
 export function fromZodError(error: z.ZodError, lineOffset = 1): AppError {

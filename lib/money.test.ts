@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatMoney, multiplyMoney, parseMoney, toDecimalString } from "./money";
+import { formatMoney } from "./format";
+import { multiplyMoney, parseMoney, toDecimalString } from "./money";
 
 describe("money", () => {
   it("parses upstream decimal strings exactly", () => {

@@ -2,6 +2,8 @@
  * Money is integer micro-units (1 USD = 1,000,000) in a bigint, never a binary float (STYLE.md 9).
  * Upstream prices arrive as decimal strings ("0.08", "150.00") and are converted exactly.
  */
+import { z } from "zod";
+
 export const MICROS_PER_UNIT = 1_000_000n;
 
 export type Micros = bigint;
@@ -16,6 +18,11 @@ export function parseMoney(text: string): Micros {
   return whole * MICROS_PER_UNIT + fraction;
 }
 
+/** An amount as the API sends it: `toDecimalString`'s output ("0.08", "1600.00"), never a float. */
+export const decimalAmountSchema = z
+  .string()
+  .regex(/^-?\d+\.\d{2,6}$/, "must be a decimal amount such as 0.08");
+
 /** 80_000n → "0.08"; keeps at least two decimals and drops trailing zeros beyond them. */
 export function toDecimalString(micros: Micros): string {
   const negative = micros < 0n;
@@ -24,19 +31,6 @@ export function toDecimalString(micros: Micros): string {
   let fraction = (abs % MICROS_PER_UNIT).toString().padStart(6, "0").replace(/0+$/, "");
   fraction = fraction.padEnd(2, "0");
   return `${negative ? "-" : ""}${whole}.${fraction}`;
-}
-
-const usd = new Intl.NumberFormat("en-US", {
-  style: "currency",
-  currency: "USD",
-  minimumFractionDigits: 2,
-  maximumFractionDigits: 6,
-});
-
-/** 80_000n → "$0.08", 1_234_500_000n → "$1,234.50". For display only. */
-export function formatMoney(micros: Micros): string {
-  // Intl formats a decimal string exactly; going through Number would round large sums.
-  return usd.format(toDecimalString(micros) as unknown as number);
 }
 
 export function multiplyMoney(micros: Micros, count: number | bigint): Micros {

@@ -7,7 +7,8 @@ import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
 import { requireUser } from "@/lib/auth/current";
 import { countUncertainOrders, listBatchSummaries } from "@/lib/batches/progress";
 import { getDb } from "@/lib/db";
-import { formatMoney, parseMoney } from "@/lib/money";
+import { formatCount, formatDateTime, formatMoney } from "@/lib/format";
+import { getViewerTimeZone } from "@/lib/viewer-time-zone";
 
 export const metadata = { title: "Dashboard" };
 
@@ -22,9 +23,10 @@ const STATUS_TONE = {
 export default async function DashboardPage() {
   const user = await requireUser();
   const db = await getDb();
-  const [batches, uncertain] = await Promise.all([
+  const [batches, uncertain, timeZone] = await Promise.all([
     listBatchSummaries(db, { ownerId: user.role === "admin" ? undefined : user.id, limit: 25 }),
     countUncertainOrders(db),
+    getViewerTimeZone(),
   ]);
   const newBatch = (
     <Link href="/batches/new" className={buttonClasses("primary")}>
@@ -44,7 +46,7 @@ export default async function DashboardPage() {
           className="mb-6 rounded-lg border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900"
         >
           <strong>
-            {uncertain.toLocaleString("en-US")} order{uncertain === 1 ? "" : "s"} need a decision.
+            {formatCount(uncertain)} order{uncertain === 1 ? "" : "s"} need a decision.
           </strong>{" "}
           The answer from the upstream was lost, so they may or may not have been placed.{" "}
           <Link className="font-semibold underline" href="/orders?status=uncertain">
@@ -73,9 +75,7 @@ export default async function DashboardPage() {
           <TBody>
             {batches.map((b) => (
               <Tr key={b.id}>
-                <Td className="whitespace-nowrap text-slate-600">
-                  {b.createdAt.toISOString().replace("T", " ").slice(0, 16)} UTC
-                </Td>
+                <Td className="whitespace-nowrap text-slate-600">{formatDateTime(b.createdAt, timeZone)}</Td>
                 <Td>
                   <Link className="font-medium text-indigo-700 hover:underline" href={`/batches/${b.id}`}>
                     {b.sourceName}
@@ -90,9 +90,9 @@ export default async function DashboardPage() {
                   {b.uncertain > 0 ? <Badge tone="amber">{b.uncertain} uncertain</Badge> : null}
                 </Td>
                 <Td className="text-right tabular-nums">
-                  {b.finished.toLocaleString("en-US")} / {b.toSubmit.toLocaleString("en-US")}
+                  {formatCount(b.finished)} / {formatCount(b.toSubmit)}
                 </Td>
-                <Td className="text-right tabular-nums">{formatMoney(parseMoney(b.estimatedCost))}</Td>
+                <Td className="text-right tabular-nums">{formatMoney(b.estimatedCost)}</Td>
               </Tr>
             ))}
           </TBody>

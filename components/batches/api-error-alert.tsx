@@ -2,7 +2,8 @@
 
 import type { ReactNode } from "react";
 import { Alert } from "@/components/ui/alert";
-import { ApiError } from "./api-client";
+import { ApiError } from "@/lib/client/api";
+import { formatCount } from "@/lib/format";
 
 const MAX_ISSUES_SHOWN = 50;
 
@@ -71,7 +72,7 @@ export function ApiErrorAlert({
             </li>
           ))}
           {error.issues.length > shown.length ? (
-            <li>and {(error.issues.length - shown.length).toLocaleString("en-US")} more</li>
+            <li>and {formatCount(error.issues.length - shown.length)} more</li>
           ) : null}
         </ul>
       ) : null}

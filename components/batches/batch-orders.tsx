@@ -1,36 +1,29 @@
 "use client";
 
-import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { Fragment, useEffect, useId, useState } from "react";
+import { Fragment, useId, useState } from "react";
+import { useBatchOrders } from "@/components/hooks/use-batch-orders";
+import { isFinalStatus } from "@/components/hooks/use-batch-progress";
+import { ORDER_STATE_INFO, stateInfo } from "@/components/orders/order-states";
+import { summariseResult } from "@/components/orders/result-summary";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
-import {
-  BATCH_COUNT_KEYS,
-  listBatchOrders,
-  type BatchProgress,
-  type CountKey,
-  type Order,
-} from "./api-client";
+import { BATCH_COUNT_KEYS, type BatchProgress, type CountKey } from "@/lib/batches/schemas";
+import { formatCount, formatMoney, plural } from "@/lib/format";
+import type { ApiOrder } from "@/lib/orders/schemas";
 import { ApiErrorAlert } from "./api-error-alert";
-import { formatAmount, formatCount, plural } from "./format";
-import { ORDER_STATE_INFO, stateInfo } from "./order-states";
-import { isFinalStatus } from "./use-batch-progress";
 import { ResolveOrder } from "./resolve-order";
-import { summariseResult } from "./result-summary";
 
 const PAGE_SIZE = 100;
-const REFRESH_MS = 5_000;
 
 /** The batch's orders, a page of 100 at a time, filtered by state (kept in the URL as ?state=). */
 export function BatchOrders({ batch }: { batch: BatchProgress }) {
   const router = useRouter();
   const pathname = usePathname();
   const searchParams = useSearchParams();
-  const queryClient = useQueryClient();
   const filterId = useId();
   const requested = searchParams.get("state");
   const state = BATCH_COUNT_KEYS.includes(requested as CountKey) ? (requested as CountKey) : null;
@@ -40,18 +33,7 @@ export function BatchOrders({ batch }: { batch: BatchProgress }) {
   const [resolving, setResolving] = useState<string | null>(null);
   const isFinal = isFinalStatus(batch.status);
 
-  const orders = useQuery({
-    queryKey: ["batch-orders", batch.id, state, cursor],
-    queryFn: () =>
-      listBatchOrders({ batchId: batch.id, state: state ?? undefined, cursor, limit: PAGE_SIZE }),
-    placeholderData: keepPreviousData,
-    refetchInterval: isFinal ? false : REFRESH_MS,
-  });
-
-  // One last refresh when the batch finishes, so the table shows every final result.
-  useEffect(() => {
-    if (isFinal) void queryClient.invalidateQueries({ queryKey: ["batch-orders", batch.id] });
-  }, [isFinal, batch.id, queryClient]);
+  const orders = useBatchOrders({ batchId: batch.id, state, cursor, pageSize: PAGE_SIZE, isFinal });
 
   function filterBy(next: CountKey | null) {
     setCursors([undefined]);
@@ -195,7 +177,7 @@ function OrderRow({
   isResolving,
   onResolve,
 }: {
-  order: Order;
+  order: ApiOrder;
   isResolving: boolean;
   onResolve: () => void;
 }) {
@@ -203,7 +185,7 @@ function OrderRow({
   const summary = summariseResult(order);
   return (
     <Tr>
-      <Td className="text-right font-mono text-slate-600 tabular-nums">{order.line ?? "—"}</Td>
+      <Td className="text-right font-mono text-slate-600 tabular-nums">{order.line}</Td>
       <Td className="font-mono">{order.imei}</Td>
       <Td>
         <span title={info.meaning}>
@@ -216,7 +198,7 @@ function OrderRow({
           {summary.text}
         </span>
       </Td>
-      <Td className="text-right tabular-nums">{order.price ? formatAmount(order.price) : "—"}</Td>
+      <Td className="text-right tabular-nums">{formatMoney(order.price)}</Td>
       <Td className="text-right">
         {order.state === "uncertain" ? (
           <Button

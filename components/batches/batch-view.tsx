@@ -1,8 +1,11 @@
 "use client";
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
+import { useCancelBatch } from "@/components/hooks/use-batch-actions";
+import { isFinalStatus, useBatchProgress, type ProgressFeed } from "@/components/hooks/use-batch-progress";
+import { useTimeZone } from "@/components/layout/time-zone";
+import { FINISHED_STATES, ORDER_STATE_INFO } from "@/components/orders/order-states";
 import { Alert } from "@/components/ui/alert";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Button, buttonClasses } from "@/components/ui/button";
@@ -10,12 +13,11 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { ProgressBar } from "@/components/ui/progress-bar";
 import { Skeleton } from "@/components/ui/skeleton";
-import { ApiError, BATCH_COUNT_KEYS, cancelBatch, type BatchProgress } from "./api-client";
+import { BATCH_COUNT_KEYS, type BatchProgress } from "@/lib/batches/schemas";
+import { ApiError } from "@/lib/client/api";
+import { formatCount, formatDateTime, formatMoney, plural } from "@/lib/format";
 import { ApiErrorAlert } from "./api-error-alert";
 import { BatchOrders } from "./batch-orders";
-import { formatAmount, formatCount, formatDateTime, plural } from "./format";
-import { FINISHED_STATES, ORDER_STATE_INFO } from "./order-states";
-import { batchQueryKey, isFinalStatus, useBatchProgress, type ProgressFeed } from "./use-batch-progress";
 
 const STATUS_INFO: Record<BatchProgress["status"], { label: string; tone: BadgeTone }> = {
   draft: { label: "Draft: not confirmed", tone: "gray" },
@@ -61,6 +63,7 @@ export function BatchView({ id }: { id: string }) {
 }
 
 function BatchDetails({ progress, feed }: { progress: BatchProgress; feed: ProgressFeed }) {
+  const timeZone = useTimeZone();
   const { counts, status } = progress;
   const orderCount = BATCH_COUNT_KEYS.reduce((sum, key) => sum + counts[key], 0);
   const total = orderCount > 0 ? orderCount : progress.total;
@@ -85,8 +88,8 @@ function BatchDetails({ progress, feed }: { progress: BatchProgress; feed: Progr
         {status === "done" ? (
           <Alert tone="success" title={`Done: all ${plural(total, "order")} finished`}>
             <p>
-              {summarise(progress)}. Finished {formatDateTime(progress.finishedAt)}. Placed{" "}
-              {formatAmount(progress.cost.placed)} of {formatAmount(progress.cost.estimated)} estimated.
+              {summarise(progress)}. Finished {formatDateTime(progress.finishedAt, timeZone)}. Placed{" "}
+              {formatMoney(progress.cost.placed)} of {formatMoney(progress.cost.estimated)} estimated.
             </p>
           </Alert>
         ) : status === "cancelled" ? (
@@ -161,17 +164,17 @@ function BatchDetails({ progress, feed }: { progress: BatchProgress; feed: Progr
             <p>
               <span className="text-slate-600">Placed so far </span>
               <span className="font-semibold text-slate-900 tabular-nums" data-testid="cost-placed">
-                {formatAmount(progress.cost.placed)}
+                {formatMoney(progress.cost.placed)}
               </span>
               <span className="text-slate-600"> of </span>
               <span className="font-semibold text-slate-900 tabular-nums">
-                {formatAmount(progress.cost.estimated)}
+                {formatMoney(progress.cost.estimated)}
               </span>
               <span className="text-slate-600"> estimated</span>
             </p>
-            <p className="text-slate-600">Created {formatDateTime(progress.createdAt)}</p>
+            <p className="text-slate-600">Created {formatDateTime(progress.createdAt, timeZone)}</p>
             {progress.confirmedAt ? (
-              <p className="text-slate-600">Confirmed {formatDateTime(progress.confirmedAt)}</p>
+              <p className="text-slate-600">Confirmed {formatDateTime(progress.confirmedAt, timeZone)}</p>
             ) : null}
           </div>
         </section>
@@ -209,16 +212,8 @@ function FeedIndicator({ feed, isFinal }: { feed: ProgressFeed; isFinal: boolean
 }
 
 function CancelBatch({ id, queued }: { id: string; queued: number }) {
-  const queryClient = useQueryClient();
   const [isAsking, setIsAsking] = useState(false);
-  const cancel = useMutation({
-    mutationFn: () => cancelBatch(id),
-    onSuccess: (progress) => {
-      queryClient.setQueryData(batchQueryKey(id), progress);
-      void queryClient.invalidateQueries({ queryKey: ["batch-orders", id] });
-      setIsAsking(false);
-    },
-  });
+  const cancel = useCancelBatch(id, { onSuccess: () => setIsAsking(false) });
 
   if (!isAsking) {
     return (

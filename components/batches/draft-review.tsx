@@ -1,13 +1,13 @@
 "use client";
 
 import { useState } from "react";
+import { stateInfo } from "@/components/orders/order-states";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
-import type { BatchDraft } from "./api-client";
-import { formatAmount, formatCount, plural } from "./format";
+import type { DraftSummary } from "@/lib/batches/schemas";
+import { formatCount, formatMoney, plural } from "@/lib/format";
 import { InvalidLinesTable } from "./invalid-lines-table";
-import { stateInfo } from "./order-states";
 
 const REPEATS_SHOWN = 200;
 
@@ -21,7 +21,7 @@ export function DraftReview({
   onConfirm,
   onDiscard,
 }: {
-  draft: BatchDraft;
+  draft: DraftSummary;
   isConfirming: boolean;
   onConfirm: (reorderRepeats: boolean) => void;
   onDiscard: () => void;
@@ -30,7 +30,7 @@ export function DraftReview({
   const repeats = new Set(draft.alreadyOrdered.map((o) => o.imei)).size;
   const cost = reorderRepeats ? draft.estimatedCostWithRepeats : draft.estimatedCost;
   const count = reorderRepeats ? draft.toSubmitWithRepeats : draft.toSubmit;
-  const total = formatAmount(cost);
+  const total = formatMoney(cost);
 
   return (
     <section aria-labelledby="draft-heading" className="space-y-6" data-testid="draft-review">
@@ -55,7 +55,7 @@ export function DraftReview({
           </div>
           <dl className="flex flex-wrap gap-x-8 gap-y-2 text-sm">
             <Fact label="Orders to place" value={formatCount(count)} testId="orders-to-place" />
-            <Fact label="Price per IMEI" value={formatAmount(draft.unitPrice)} testId="unit-price" />
+            <Fact label="Price per IMEI" value={formatMoney(draft.unitPrice)} testId="unit-price" />
             <Fact label="Lines read" value={formatCount(draft.total)} />
             <Fact label="Invalid (skipped)" value={formatCount(draft.invalid.length)} />
             <Fact label="Repeated in the file" value={formatCount(draft.duplicatesInBatch)} />
@@ -98,7 +98,7 @@ export function DraftReview({
             <TBody>
               {draft.alreadyOrdered.slice(0, REPEATS_SHOWN).map((o, i) => (
                 <Tr key={`${o.imei}-${o.orderId}-${i}`}>
-                  <Td className="text-right font-mono text-slate-600 tabular-nums">{o.line ?? "—"}</Td>
+                  <Td className="text-right font-mono text-slate-600 tabular-nums">{o.line}</Td>
                   <Td className="font-mono">{o.imei}</Td>
                   <Td className="font-mono text-slate-600">#{o.orderId}</Td>
                   <Td>
@@ -122,7 +122,7 @@ export function DraftReview({
             />
             <span>
               Order these {formatCount(repeats)} again (they are paid again: the total becomes{" "}
-              {formatAmount(draft.estimatedCostWithRepeats)})
+              {formatMoney(draft.estimatedCostWithRepeats)})
             </span>
           </label>
         </div>

@@ -1,7 +1,7 @@
 "use client";
 
 import { useId, useState, type DragEvent } from "react";
-import { formatCount } from "./format";
+import { formatCount } from "@/lib/format";
 
 export type ImeiSource = { kind: "file"; name: string; text: string } | { kind: "paste"; text: string };
 

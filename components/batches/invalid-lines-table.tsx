@@ -1,6 +1,6 @@
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
-import type { InvalidLine } from "./preview";
-import { formatCount } from "./format";
+import type { InvalidLine } from "@/lib/batches/schemas";
+import { formatCount } from "@/lib/format";
 
 const SHOWN = 200;
 

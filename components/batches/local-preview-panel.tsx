@@ -1,6 +1,6 @@
 import { Alert } from "@/components/ui/alert";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
-import { formatCount, plural } from "./format";
+import { formatCount, plural } from "@/lib/format";
 import { InvalidLinesTable } from "./invalid-lines-table";
 import type { LocalPreview } from "./preview";
 

@@ -1,16 +1,17 @@
 "use client";
 
-import { useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useDeferredValue, useState, type ReactNode } from "react";
+import { useConfirmBatch, useCreateDraft } from "@/components/hooks/use-batch-actions";
+import { useServices } from "@/components/hooks/use-services";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Skeleton } from "@/components/ui/skeleton";
-import { confirmBatch, createBatch, listServices, type Service } from "./api-client";
+import { formatCount } from "@/lib/format";
+import type { ApiService } from "@/lib/services/schemas";
 import { ApiErrorAlert } from "./api-error-alert";
 import { DraftReview } from "./draft-review";
-import { formatCount } from "./format";
 import { ImeiSourceInput, type ImeiSource } from "./imei-source";
 import { LocalPreviewPanel } from "./local-preview-panel";
 import { ServicePicker } from "./service-picker";
@@ -23,16 +24,14 @@ import { useLocalPreview } from "./use-local-preview";
  */
 export function NewBatchForm() {
   const router = useRouter();
-  const services = useQuery({ queryKey: ["services"], queryFn: listServices, staleTime: 5 * 60_000 });
-  const [service, setService] = useState<Service | null>(null);
+  const services = useServices();
+  const [service, setService] = useState<ApiService | null>(null);
   const [source, setSource] = useState<ImeiSource | null>(null);
   const text = useDeferredValue(source?.text ?? "");
   const { preview, isParsing } = useLocalPreview(text);
 
-  const draft = useMutation({ mutationFn: createBatch });
-  const confirm = useMutation({
-    mutationFn: ({ id, reorderRepeats }: { id: string; reorderRepeats: boolean }) =>
-      confirmBatch(id, reorderRepeats),
+  const draft = useCreateDraft();
+  const confirm = useConfirmBatch({
     onSuccess: (progress) => router.push(`/batches/${encodeURIComponent(progress.id)}`),
   });
 

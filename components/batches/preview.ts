@@ -3,10 +3,10 @@
  * is sent: the same reading (lib/csv.ts) and checks (lib/imei.ts) the server applies, so the numbers
  * match the draft the server prices.
  */
+import type { InvalidLine } from "@/lib/batches/schemas";
 import { extractImeiLines, type ExtractProblem } from "@/lib/csv";
 import { checkImei } from "@/lib/imei";
 
-export type InvalidLine = { line: number; value: string; reason: string };
 export type DuplicateImei = { imei: string; lines: number[] };
 
 export type LocalPreview = {

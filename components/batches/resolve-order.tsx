@@ -1,13 +1,12 @@
 "use client";
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
+import { useResolveOrder } from "@/components/hooks/use-batch-actions";
 import { Button } from "@/components/ui/button";
-import { resolveOrder, type Order, type Resolution } from "./api-client";
+import type { ApiOrder, ResolveAction } from "@/lib/orders/schemas";
 import { ApiErrorAlert } from "./api-error-alert";
-import { batchQueryKey } from "./use-batch-progress";
 
-type Action = Resolution["action"];
+type Action = ResolveAction["action"];
 
 const CHOICES: { action: Action; label: string; help: string }[] = [
   {
@@ -33,25 +32,15 @@ export function ResolveOrder({
   batchId,
   onDone,
 }: {
-  order: Order;
+  order: ApiOrder;
   batchId: string;
   onDone: () => void;
 }) {
   const id = useId();
-  const queryClient = useQueryClient();
   const [action, setAction] = useState<Action | null>(null);
   const [upstreamOrderId, setUpstreamOrderId] = useState("");
   const [inputError, setInputError] = useState<string | null>(null);
-  const resolve = useMutation({
-    mutationFn: (resolution: Resolution) => resolveOrder(order.id, resolution),
-    onSuccess: async () => {
-      await Promise.all([
-        queryClient.invalidateQueries({ queryKey: batchQueryKey(batchId) }),
-        queryClient.invalidateQueries({ queryKey: ["batch-orders", batchId] }),
-      ]);
-      onDone();
-    },
-  });
+  const resolve = useResolveOrder({ orderId: order.id, batchId, onSuccess: onDone });
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();

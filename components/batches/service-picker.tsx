@@ -1,9 +1,9 @@
 "use client";
 
 import { useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { formatCount, formatMoney } from "@/lib/format";
+import type { ApiService } from "@/lib/services/schemas";
 import { filterCatalogue, sortCatalogue } from "@/lib/services/search";
-import type { Service } from "./api-client";
-import { formatAmount } from "./format";
 
 /**
  * A searchable select of the catalogue (the ARIA combobox pattern): type to filter by title, category or
@@ -14,9 +14,9 @@ export function ServicePicker({
   value,
   onChange,
 }: {
-  services: Service[];
-  value: Service | null;
-  onChange: (service: Service | null) => void;
+  services: ApiService[];
+  value: ApiService | null;
+  onChange: (service: ApiService | null) => void;
 }) {
   const id = useId();
   const inputRef = useRef<HTMLInputElement>(null);
@@ -30,7 +30,7 @@ export function ServicePicker({
   const activeIndex = Math.min(active, Math.max(matches.length - 1, 0));
   const optionId = (index: number) => `${id}-option-${index}`;
 
-  function pick(service: Service) {
+  function pick(service: ApiService) {
     onChange(service);
     setQuery("");
     setIsOpen(false);
@@ -92,7 +92,7 @@ export function ServicePicker({
         <div className="flex items-center gap-3">
           <span>
             <span className="text-lg font-semibold text-slate-900" data-testid="picked-price">
-              {formatAmount(value.price)}
+              {formatMoney(value.price)}
             </span>
             <span className="text-sm text-slate-600"> per IMEI</span>
           </span>
@@ -127,7 +127,7 @@ export function ServicePicker({
         aria-autocomplete="list"
         aria-activedescendant={isOpen && matches.length > 0 ? optionId(activeIndex) : undefined}
         autoComplete="off"
-        placeholder={`Search ${services.length.toLocaleString("en-US")} services by name, category or id…`}
+        placeholder={`Search ${formatCount(services.length)} services by name, category or id…`}
         value={query}
         onChange={(event) => {
           setQuery(event.target.value);
@@ -173,7 +173,7 @@ export function ServicePicker({
                     {service.category} · {service.deliveryTime || "delivery time not given"} · #{service.id}
                   </span>
                 </span>
-                <span className="shrink-0 font-semibold text-slate-900">{formatAmount(service.price)}</span>
+                <span className="shrink-0 font-semibold text-slate-900">{formatMoney(service.price)}</span>
               </li>
             ))
           )}

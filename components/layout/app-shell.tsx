@@ -2,14 +2,18 @@ import type { ReactNode } from "react";
 import type { AppUser } from "@/lib/auth/users";
 import { NavLinks, type NavItem } from "./nav-links";
 import { SignOutButton } from "./sign-out-button";
+import { TimeZoneProvider } from "./time-zone";
 
 export function AppShell({
   user,
   isSandbox,
+  timeZone,
   children,
 }: {
   user: AppUser;
   isSandbox: boolean;
+  /** The zone times are shown in (the `tz` cookie, else UTC); the shell keeps the cookie up to date. */
+  timeZone: string;
   children: ReactNode;
 }) {
   const items: NavItem[] = [
@@ -45,7 +49,9 @@ export function AppShell({
           </div>
         </div>
       </header>
-      <main className="mx-auto max-w-6xl px-4 py-8">{children}</main>
+      <main className="mx-auto max-w-6xl px-4 py-8">
+        <TimeZoneProvider timeZone={timeZone}>{children}</TimeZoneProvider>
+      </main>
     </div>
   );
 }

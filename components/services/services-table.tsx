@@ -1,4 +1,4 @@
-import { formatMoney } from "@/lib/money";
+import { formatMoney } from "@/lib/format";
 import type { CatalogueService } from "@/lib/services/search";
 import { MustRead } from "./must-read";
 

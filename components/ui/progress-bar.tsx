@@ -1,3 +1,5 @@
+import { formatCount } from "@/lib/format";
+
 export type ProgressSegment = { value: number; className: string; label: string };
 
 /**
@@ -23,7 +25,7 @@ export function ProgressBar({
       aria-valuemin={0}
       aria-valuemax={max}
       aria-valuenow={value}
-      aria-valuetext={`${value.toLocaleString("en-US")} of ${max.toLocaleString("en-US")}`}
+      aria-valuetext={`${formatCount(value)} of ${formatCount(max)}`}
       className="flex h-3 w-full overflow-hidden rounded-full bg-slate-200"
     >
       {(segments ?? [{ value, className: "bg-indigo-600", label }])
@@ -31,7 +33,7 @@ export function ProgressBar({
         .map((s) => (
           <div
             key={s.label}
-            title={`${s.label}: ${s.value.toLocaleString("en-US")}`}
+            title={`${s.label}: ${formatCount(s.value)}`}
             className={`h-full transition-[width] duration-500 ${s.className}`}
             style={{ width: width(s.value) }}
           />

@@ -5,9 +5,9 @@ import { recordAudit } from "@/lib/admin/audit";
 import type { Db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "./password";
+import { ROLES, type Role } from "./schemas";
 
-export const ROLES = ["admin", "operator"] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role };
 
 export type AppUser = { id: string; email: string; name: string; role: Role };
 

@@ -13,43 +13,15 @@ import { AppError } from "@/lib/errors";
 import { checkImei } from "@/lib/imei";
 import { toDecimalString, type Micros } from "@/lib/money";
 import { ORDERED_STATES } from "@/lib/orders/states";
+import {
+  createDraftSchema,
+  type AlreadyOrdered,
+  type CreateDraftInput,
+  type DraftSummary,
+  type InvalidLine,
+} from "./schemas";
 
-export const createDraftSchema = z
-  .object({
-    serviceId: z.string().trim().min(1, "pick a service"),
-    imeis: z.array(z.string().max(100)).max(MAX_LINES, `at most ${MAX_LINES} IMEIs per batch`).optional(),
-    csv: z.string().max(5_000_000, "the file is larger than 5 MB").optional(),
-    name: z.string().trim().max(200).optional(),
-    /** Higher runs first (0 by default); operators may raise a batch to 5, admins to 10. */
-    priority: z.number().int().min(0, "must be 0 to 10").max(10, "must be 0 to 10").optional(),
-  })
-  .refine((v) => (v.imeis ? 1 : 0) + (v.csv !== undefined ? 1 : 0) === 1, {
-    message: "send either imeis or csv",
-    path: ["imeis"],
-  });
-
-export type CreateDraftInput = z.input<typeof createDraftSchema>;
-
-export type InvalidLine = { line: number; value: string; reason: string };
-export type AlreadyOrdered = { imei: string; orderId: string; state: string; line: number };
-
-export type DraftSummary = {
-  id: string;
-  status: "draft";
-  service: { id: string; title: string };
-  sourceName: string;
-  total: number;
-  /** Orders the confirm will place: distinct valid IMEIs not ordered before for this service. */
-  toSubmit: number;
-  /** The same when the operator asks to order the repeats again. */
-  toSubmitWithRepeats: number;
-  invalid: InvalidLine[];
-  duplicatesInBatch: number;
-  alreadyOrdered: AlreadyOrdered[];
-  unitPrice: string;
-  estimatedCost: string;
-  estimatedCostWithRepeats: string;
-};
+export type { AlreadyOrdered, CreateDraftInput, DraftSummary, InvalidLine } from "./schemas";
 
 const STORED_LIST_CAP = 1_000;
 // 9 parameters a row: well under SQLite's 32,766 and PostgreSQL's 65,535 per statement.

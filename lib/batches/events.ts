@@ -4,7 +4,8 @@
  */
 import type { Db } from "@/lib/db";
 import { log } from "@/lib/log";
-import { getBatchProgress, type BatchProgress } from "./progress";
+import { getBatchProgress } from "./progress";
+import { encodeBatchEvent, type BatchProgress } from "./schemas";
 
 export function isBatchSettled(p: BatchProgress): boolean {
   const open = p.counts.queued + p.counts.submitting + p.counts.submitted;
@@ -41,14 +42,14 @@ export function batchProgressStream(
           progress = await getBatchProgress(db, batchId);
         } catch (error) {
           log.warn("progress stream stopped", { batchId, error });
-          send(`event: error\ndata: ${JSON.stringify({ message: "The batch could not be read." })}\n\n`);
+          send(encodeBatchEvent("error", { message: "The batch could not be read." }));
           close();
           return;
         }
         const json = JSON.stringify(progress);
         if (json !== last) {
           eventId += 1;
-          send(`event: progress\nid: ${eventId}\ndata: ${json}\n\n`);
+          send(encodeBatchEvent("progress", progress, eventId));
           last = json;
           lastSentAt = Date.now();
         } else if (Date.now() - lastSentAt > heartbeatMs) {
@@ -57,7 +58,7 @@ export function batchProgressStream(
         }
         if (isBatchSettled(progress)) {
           eventId += 1;
-          send(`event: done\nid: ${eventId}\ndata: ${json}\n\n`);
+          send(encodeBatchEvent("done", progress, eventId));
           close();
           return;
         }

@@ -3,21 +3,9 @@ import type { Db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import { toDecimalString } from "@/lib/money";
 import { CHARGED_STATES, emptyCounts, type BatchState } from "@/lib/orders/states";
+import type { BatchProgress } from "./schemas";
 
-export type BatchProgress = {
-  id: string;
-  status: BatchState;
-  service: { id: string; title: string };
-  sourceName: string;
-  ownerId: string;
-  total: number;
-  toSubmit: number;
-  counts: ReturnType<typeof emptyCounts>;
-  cost: { estimated: string; placed: string; uncertain: string };
-  createdAt: string;
-  confirmedAt: string | null;
-  finishedAt: string | null;
-};
+export type { BatchProgress } from "./schemas";
 
 export async function getBatchProgress(db: Db, batchId: string): Promise<BatchProgress> {
   const batch = await db.prisma.batch.findUnique({

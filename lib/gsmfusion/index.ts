@@ -1,4 +1,5 @@
 export * from "./client";
 export * from "./errors";
-export { parseResultCode, type ParsedResult } from "./result-parser";
+export { parseResultCode } from "./result-parser";
+export type { ParsedResult } from "./result-schema";
 export { parseUpstreamStatus } from "./answers";

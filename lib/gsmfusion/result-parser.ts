@@ -1,42 +1,11 @@
 import sanitizeHtml from "sanitize-html";
+import type { ParsedResult, ResultField } from "./result-schema";
 
 /*
  * Turns an order's `code` text into fields. Seen live for the Apple checker: `Label: value` lines
  * separated by `<br>`; other services use other labels, spellings and extra HTML. The raw text is
  * always kept; labels are matched case-insensitively in any order, and absence is normal.
  */
-
-export type ResultField =
-  | "model"
-  | "carrier"
-  | "simLock"
-  | "fmi"
-  | "imei"
-  | "imei2"
-  | "serial"
-  | "meid"
-  | "gsmaStatus"
-  | "purchaseDate"
-  | "appleCare"
-  | "tetherPolicy"
-  | "blacklist"
-  | "activationLock"
-  | "soldBy"
-  | "warranty"
-  | "country"
-  | "brand"
-  | "unlockCode";
-
-export type ParsedResult = Partial<Record<ResultField, string>> & {
-  /** The code exactly as received. */
-  raw: string;
-  /** The cleaned text, one line per `<br>`. */
-  text: string;
-  /** Every `Label: value` pair, labels as written (first occurrence wins). */
-  fields: Record<string, string>;
-  /** Labels that map to no known field, in order of appearance. */
-  unknownLabels: string[];
-};
 
 /** Label (lowercased, single-spaced) → fields it fills. A second field is filled only if still empty. */
 const LABELS: Record<string, ResultField[]> = {

@@ -2,39 +2,14 @@
  * Reading orders: the history filters, one order with its events, the CSV export, and the reads the
  * worker, status sync and resolving need (every write lives in transitions/).
  */
-import { z } from "zod";
 import type { Db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import { toDecimalString } from "@/lib/money";
-import { ORDER_STATES } from "./states";
+import { readOrderResult } from "./result";
+import type { ApiOrder, OrderDetail, OrderFilter, OrdersPage, SyncFilter } from "./schemas";
+import type { OrderState } from "./states";
 
-const imeiListSchema = z
-  .string()
-  .transform((s) =>
-    s
-      .split(/[\s,;]+/)
-      .map((x) => x.replace(/\D/g, ""))
-      .filter(Boolean),
-  )
-  .refine((list) => list.length <= 1_000, "at most 1,000 IMEIs per search");
-
-const dateSchema = z
-  .string()
-  .refine((s) => !Number.isNaN(Date.parse(s)), "must be a date such as 2026-11-21")
-  .transform((s) => new Date(s));
-
-export const orderFilterSchema = z.object({
-  imei: imeiListSchema.optional(),
-  status: z.enum(ORDER_STATES, { message: `must be one of ${ORDER_STATES.join(", ")}` }).optional(),
-  serviceId: z.string().min(1).optional(),
-  batchId: z.string().min(1).optional(),
-  from: dateSchema.optional(),
-  to: dateSchema.optional(),
-  overdue: z.enum(["true", "false"]).optional(),
-  cursor: z.string().min(1).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-});
-export type OrderFilter = z.infer<typeof orderFilterSchema>;
+export type { ApiOrder, OrderDetail, OrderFilter } from "./schemas";
 
 function whereOf(filter: Omit<OrderFilter, "cursor" | "limit">) {
   return {
@@ -74,18 +49,18 @@ type OrderRow = {
   overdue: boolean;
 };
 
-export function toApiOrder(o: OrderRow) {
+export function toApiOrder(o: OrderRow): ApiOrder {
   return {
     id: o.id,
     batchId: o.batchId,
     imei: o.imei,
     line: o.line,
     serviceId: o.serviceId,
-    state: o.state,
+    state: o.state as OrderState,
     upstreamOrderId: o.upstreamOrderId,
     upstreamStatus: o.upstreamStatus,
     code: o.code,
-    result: o.result ? (JSON.parse(o.result) as unknown) : null,
+    result: readOrderResult(o),
     placedAt: o.placedAt?.toISOString() ?? null,
     finishedAt: o.finishedAt?.toISOString() ?? null,
     createdAt: o.createdAt.toISOString(),
@@ -95,13 +70,9 @@ export function toApiOrder(o: OrderRow) {
     errorMessage: o.errorMessage,
   };
 }
-export type ApiOrder = ReturnType<typeof toApiOrder>;
 
 /** Newest first, keyset-paged on (createdAt, id) so pages stay stable while orders arrive. */
-export async function listOrders(
-  db: Db,
-  filter: OrderFilter,
-): Promise<{ orders: ApiOrder[]; nextCursor: string | null }> {
+export async function listOrders(db: Db, filter: OrderFilter): Promise<OrdersPage> {
   const rows = await db.prisma.order.findMany({
     where: whereOf(filter),
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
@@ -115,7 +86,7 @@ export async function listOrders(
   };
 }
 
-export async function getOrder(db: Db, id: string) {
+export async function getOrder(db: Db, id: string): Promise<OrderDetail> {
   const row = await db.prisma.order.findUnique({
     where: { id },
     include: { events: { orderBy: { createdAt: "asc" } }, service: { select: { title: true } } },
@@ -126,8 +97,8 @@ export async function getOrder(db: Db, id: string) {
     serviceTitle: row.service.title,
     attempts: row.attempts,
     events: row.events.map((e) => ({
-      from: e.fromState,
-      to: e.toState,
+      from: e.fromState as OrderState | null,
+      to: e.toState as OrderState,
       actor: e.actor,
       reason: e.reason,
       at: e.createdAt.toISOString(),
@@ -181,19 +152,19 @@ export async function* exportOrdersCsv(
     if (rows.length === 0) return;
     let chunk = "";
     for (const o of rows) {
-      const r = (o.result ? JSON.parse(o.result) : {}) as Record<string, string | undefined>;
+      const r = readOrderResult(o);
       chunk +=
         [
           titles.get(o.serviceId) ?? o.serviceId,
           o.imei,
           `$${toDecimalString(o.priceMicros)}`,
           o.upstreamStatus ?? o.state,
-          (o.code ?? "").replace(/<br\s*\/?>|\r?\n/gi, " - "),
-          r.imei2,
-          r.carrier,
-          r.simLock,
-          r.model,
-          r.fmi,
+          r?.text.split("\n").join(" - "),
+          r?.imei2,
+          r?.carrier,
+          r?.simLock,
+          r?.model,
+          r?.fmi,
           (o.placedAt ?? o.createdAt).toISOString().replace("T", " ").slice(0, 19),
           o.upstreamOrderId,
           o.state,
@@ -207,7 +178,7 @@ export async function* exportOrdersCsv(
 }
 
 /** Which placed orders status sync asks about; a filter means "now, whatever their schedule". */
-export type SyncFilter = { batchId?: string; orderIds?: string[] };
+
 
 /** A leased `submitted` order with what status sync needs to schedule its next check. */
 export type DueOrder = {

@@ -2,13 +2,13 @@
  * A person's decision about an `uncertain` order: the app could not know whether the upstream placed it,
  * so it never guesses. Every decision is one compare-and-set from `uncertain`, and audited.
  */
-import { z } from "zod";
 import { recordAudit } from "@/lib/admin/audit";
 import type { AppUser } from "@/lib/auth/users";
 import type { Db } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
 import type { GsmFusionClient } from "@/lib/gsmfusion";
 import { findOrderRow, isUpstreamOrderIdTaken } from "./queries";
+import type { ResolveAction } from "./schemas";
 import { firstCheckDelayMs } from "./sync-schedule";
 import {
   finishBatchIfDone,
@@ -18,18 +18,7 @@ import {
   resolveWrittenOff,
 } from "./transitions";
 
-export const resolveSchema = z.discriminatedUnion("action", [
-  z.object({
-    action: z.literal("placed"),
-    upstreamOrderId: z
-      .string()
-      .trim()
-      .regex(/^\d{1,20}$/, "must be the upstream's numeric order id"),
-  }),
-  z.object({ action: z.literal("not_placed") }),
-  z.object({ action: z.literal("write_off"), note: z.string().max(500).optional() }),
-]);
-export type ResolveAction = z.infer<typeof resolveSchema>;
+export type { ResolveAction } from "./schemas";
 
 export async function resolveUncertain(
   db: Db,

@@ -7,21 +7,14 @@
 import type { Db } from "@/lib/db";
 import { parseResultCode, type GsmFusionClient, type UpstreamOrder } from "@/lib/gsmfusion";
 import { log } from "@/lib/log";
-import { listDueOrders, listSubmittedOrderIds, type DueOrder, type SyncFilter } from "./queries";
+import { listDueOrders, listSubmittedOrderIds, type DueOrder } from "./queries";
+import type { SyncFilter, SyncResult } from "./schemas";
 import { isInstantDelivery, nextCheckDelayMs } from "./sync-schedule";
 import { finishBatchIfDone, leaseDueOrders, recordFinalStatus, scheduleNextCheck } from "./transitions";
 
-export type { SyncFilter };
-
 export type SyncUpstream = Pick<GsmFusionClient, "getOrders">;
 
-export type SyncResult = {
-  checked: number;
-  completed: number;
-  rejected: number;
-  stillOpen: number;
-  missing: number;
-};
+export type { SyncFilter, SyncResult } from "./schemas";
 
 const PER_CALL = 100;
 const ROUND_LEASE_MS = 60_000;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { catalogueQuerySchema, filterCatalogue, sortCatalogue } from "./search";
+import { catalogueQuerySchema } from "./schemas";
+import { filterCatalogue, sortCatalogue } from "./search";
 
 const services = [
   { id: "20", title: "10-7.10# Apple GSX", category: "IMEI Checking" },

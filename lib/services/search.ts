@@ -3,7 +3,6 @@
  * hundred rows, and SQLite's LIKE and PostgreSQL's `contains` disagree on case, so the same search would
  * answer differently on the two databases.
  */
-import { z } from "zod";
 import type { Micros } from "@/lib/money";
 
 /** One cached upstream service, as the app sees it. */
@@ -21,16 +20,6 @@ export type CatalogueService = {
 };
 
 export type CatalogueFilter = { q?: string; category?: string };
-
-const optionalText = z
-  .string()
-  .trim()
-  .max(200, "must be at most 200 characters")
-  .optional()
-  .transform((v) => (v ? v : undefined));
-
-/** `?q=` (words matched against title, category and id) and `?category=` (one category, exactly). */
-export const catalogueQuerySchema = z.object({ q: optionalText, category: optionalText });
 
 // Numeric so that "10-7.10#" sorts after "10-7.9#"; base sensitivity so case does not split groups.
 const collator = new Intl.Collator("en", { numeric: true, sensitivity: "base" });

@@ -4,13 +4,18 @@ import { PageHeader } from "@/components/ui/page-header";
 import { listAuditEvents } from "@/lib/admin/audit";
 import { requireUser } from "@/lib/auth/current";
 import { getDb } from "@/lib/db";
+import { formatDateTime } from "@/lib/format";
+import { getViewerTimeZone } from "@/lib/viewer-time-zone";
 
 export const metadata = { title: "Admin" };
 
 export default async function AdminPage() {
   const user = await requireUser();
   if (user.role !== "admin") forbidden();
-  const events = await listAuditEvents(await getDb(), { limit: 50 });
+  const [events, timeZone] = await Promise.all([
+    listAuditEvents(await getDb(), { limit: 50 }),
+    getViewerTimeZone(),
+  ]);
   return (
     <>
       <PageHeader title="Admin" description="Users, tokens and the audit trail." />
@@ -24,7 +29,7 @@ export default async function AdminPage() {
           <table className="min-w-full text-sm">
             <thead className="bg-slate-50 text-left text-xs text-slate-500 uppercase">
               <tr>
-                <th className="px-3 py-2">When (UTC)</th>
+                <th className="px-3 py-2">When</th>
                 <th className="px-3 py-2">Who</th>
                 <th className="px-3 py-2">Action</th>
                 <th className="px-3 py-2">Target</th>
@@ -35,7 +40,7 @@ export default async function AdminPage() {
               {events.map((e) => (
                 <tr key={e.id}>
                   <td className="px-3 py-2 whitespace-nowrap text-slate-600">
-                    {e.createdAt.toISOString().replace("T", " ").slice(0, 19)}
+                    {formatDateTime(e.createdAt, timeZone, { seconds: true })}
                   </td>
                   <td className="px-3 py-2">{e.actor?.email ?? "—"}</td>
                   <td className="px-3 py-2 font-mono text-xs">{e.action}</td>

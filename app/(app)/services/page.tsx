@@ -5,10 +5,13 @@ import { ServicesTable } from "@/components/services/services-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/lib/db";
+import { formatDateTime } from "@/lib/format";
 import { ensureCatalogue, listCatalogue } from "@/lib/services/catalogue";
-import { catalogueQuerySchema, filterCatalogue } from "@/lib/services/search";
+import { catalogueQuerySchema } from "@/lib/services/schemas";
+import { filterCatalogue } from "@/lib/services/search";
 import { describeAge } from "@/lib/services/status";
 import { getUpstream } from "@/lib/upstream";
+import { getViewerTimeZone } from "@/lib/viewer-time-zone";
 
 export const metadata = { title: "Services" };
 
@@ -26,6 +29,7 @@ export default async function ServicesPage({ searchParams }: { searchParams: Sea
   const db = await getDb();
   const status = await ensureCatalogue(db, getUpstream());
   const all = await listCatalogue(db);
+  const timeZone = await getViewerTimeZone();
 
   if (all.length === 0) {
     return (
@@ -66,7 +70,10 @@ export default async function ServicesPage({ searchParams }: { searchParams: Sea
       <p className="mb-4 text-sm text-slate-600" data-testid="catalogue-freshness">
         {query.q || query.category ? `${shown.length} of ${all.length}` : all.length} services ·{" "}
         {status.refreshedAt ? (
-          <time dateTime={status.refreshedAt.toISOString()} title={status.refreshedAt.toISOString()}>
+          <time
+            dateTime={status.refreshedAt.toISOString()}
+            title={formatDateTime(status.refreshedAt, timeZone)}
+          >
             refreshed {describeAge(status.refreshedAt)}
           </time>
         ) : (

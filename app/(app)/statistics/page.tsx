@@ -3,7 +3,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
 import { getSpendReport, type SpendRow } from "@/lib/admin/spend";
 import { getDb } from "@/lib/db";
-import { formatMoney, parseMoney } from "@/lib/money";
+import { formatCount, formatMoney } from "@/lib/format";
 
 export const metadata = { title: "Statistics" };
 
@@ -25,8 +25,8 @@ function SpendTable({ title, rows }: { title: string; rows: SpendRow[] }) {
               <Td className="max-w-xs truncate" title={r.label}>
                 {r.label}
               </Td>
-              <Td className="text-right tabular-nums">{r.orders.toLocaleString("en-US")}</Td>
-              <Td className="text-right tabular-nums">{formatMoney(parseMoney(r.spend))}</Td>
+              <Td className="text-right tabular-nums">{formatCount(r.orders)}</Td>
+              <Td className="text-right tabular-nums">{formatMoney(r.spend)}</Td>
             </Tr>
           ))}
         </TBody>
@@ -47,18 +47,17 @@ export default async function StatisticsPage() {
         <div className="rounded-lg border border-slate-200 bg-white p-4">
           <p className="text-sm text-slate-500">Spent (30 days)</p>
           <p className="text-2xl font-semibold tabular-nums" data-testid="total-spend">
-            {formatMoney(parseMoney(report.total.spend))}
+            {formatMoney(report.total.spend)}
           </p>
         </div>
         <div className="rounded-lg border border-slate-200 bg-white p-4">
           <p className="text-sm text-slate-500">Orders placed</p>
-          <p className="text-2xl font-semibold tabular-nums">{report.total.orders.toLocaleString("en-US")}</p>
+          <p className="text-2xl font-semibold tabular-nums">{formatCount(report.total.orders)}</p>
         </div>
         <div className="rounded-lg border border-slate-200 bg-white p-4">
           <p className="text-sm text-slate-500">Uncertain (may be charged)</p>
           <p className="text-2xl font-semibold tabular-nums">
-            {report.uncertain.orders.toLocaleString("en-US")} ·{" "}
-            {formatMoney(parseMoney(report.uncertain.spend))}
+            {formatCount(report.uncertain.orders)} · {formatMoney(report.uncertain.spend)}
           </p>
         </div>
       </div>

@@ -4,7 +4,7 @@
  */
 import { Prisma } from "@/lib/generated/sqlite/client";
 import type { Db } from "@/lib/db";
-import type { SyncFilter } from "../queries";
+import type { SyncFilter } from "../schemas";
 
 /**
  * Picks up to `limit` submitted orders that are due (all matching ones with a filter, whatever their

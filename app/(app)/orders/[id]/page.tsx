@@ -1,12 +1,13 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { stateInfo } from "@/components/batches/order-states";
+import { stateInfo } from "@/components/orders/order-states";
 import { Badge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/lib/db";
 import { isAppError } from "@/lib/errors";
-import { formatMoney, parseMoney } from "@/lib/money";
+import { formatDateTime, formatMoney } from "@/lib/format";
 import { getOrder } from "@/lib/orders/queries";
+import { getViewerTimeZone } from "@/lib/viewer-time-zone";
 
 export const metadata = { title: "Order" };
 
@@ -16,15 +17,16 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
     if (isAppError(error) && error.code === "not_found") notFound();
     throw error;
   });
-  const result = (order.result ?? {}) as { fields?: Record<string, string> };
+  const timeZone = await getViewerTimeZone();
+  const fields = Object.entries(order.result?.fields ?? {});
   const facts: [string, string][] = [
     ["State", stateInfo(order.state).label],
     ["Service", order.serviceTitle],
-    ["Price", formatMoney(parseMoney(order.price))],
+    ["Price", formatMoney(order.price)],
     ["Upstream order id", order.upstreamOrderId ?? "—"],
     ["Upstream status", order.upstreamStatus ?? "—"],
-    ["Placed (UTC)", order.placedAt?.replace("T", " ").slice(0, 19) ?? "—"],
-    ["Finished (UTC)", order.finishedAt?.replace("T", " ").slice(0, 19) ?? "—"],
+    ["Placed", formatDateTime(order.placedAt, timeZone, { seconds: true })],
+    ["Finished", formatDateTime(order.finishedAt, timeZone, { seconds: true })],
     ["Attempts", String(order.attempts)],
     ...(order.errorMessage ? ([["Error", order.errorMessage]] as [string, string][]) : []),
   ];
@@ -56,9 +58,9 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
         </section>
         <section className="rounded-lg border border-slate-200 bg-white p-4">
           <h2 className="mb-3 text-sm font-semibold text-slate-700">Result</h2>
-          {result.fields && Object.keys(result.fields).length > 0 ? (
+          {fields.length > 0 ? (
             <dl className="grid grid-cols-3 gap-x-4 gap-y-2 text-sm">
-              {Object.entries(result.fields).map(([k, v]) => (
+              {fields.map(([k, v]) => (
                 <div key={k} className="contents">
                   <dt className="text-slate-500">{k}</dt>
                   <dd className="col-span-2 break-words">{v}</dd>
@@ -66,7 +68,9 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
               ))}
             </dl>
           ) : (
-            <p className="text-sm text-slate-600">{order.code ? order.code : "No result yet."}</p>
+            <p className="text-sm whitespace-pre-line text-slate-600">
+              {order.result?.text || "No result yet."}
+            </p>
           )}
         </section>
       </div>
@@ -75,7 +79,9 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
         <ol className="space-y-2 text-sm">
           {order.events.map((e, i) => (
             <li key={i} className="flex flex-wrap gap-x-3">
-              <span className="font-mono text-slate-500">{e.at.replace("T", " ").slice(0, 19)}</span>
+              <span className="font-mono text-slate-500">
+                {formatDateTime(e.at, timeZone, { seconds: true })}
+              </span>
               <span>
                 {e.from ?? "—"} → <strong>{e.to}</strong>
               </span>

@@ -2,7 +2,7 @@
 import { parseQuery, withAuth } from "@/lib/api";
 import { toDecimalString } from "@/lib/money";
 import { listAvailableCatalogue } from "@/lib/services/catalogue";
-import { catalogueQuerySchema } from "@/lib/services/search";
+import { catalogueQuerySchema } from "@/lib/services/schemas";
 
 export const GET = withAuth(async ({ req, db, upstream }) => {
   const query = parseQuery(req, catalogueQuerySchema);

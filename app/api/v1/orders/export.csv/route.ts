@@ -1,7 +1,7 @@
 // GET /api/v1/orders/export.csv — the filtered history as CSV (the site's Advanced Export columns), streamed
 import { parseQuery, withAuth } from "@/lib/api";
 import { exportOrders } from "@/lib/orders/export";
-import { orderFilterSchema } from "@/lib/orders/queries";
+import { orderFilterSchema } from "@/lib/orders/schemas";
 
 export const GET = withAuth(async ({ req, user, db }) => {
   const sentQuery = Object.fromEntries(new URL(req.url).searchParams);

@@ -1,13 +1,11 @@
 // POST /api/v1/batches/{id}/confirm — the operator's consent: queue the draft's orders for placing
-import { z } from "zod";
 import { parseJson, withAuth } from "@/lib/api";
 import { confirmBatch } from "@/lib/batches/confirm";
 import { getBatchProgress } from "@/lib/batches/progress";
-
-const confirmSchema = z.object({ reorderRepeats: z.boolean().optional() }).strict();
+import { confirmBatchSchema } from "@/lib/batches/schemas";
 
 export const POST = withAuth<{ id: string }>(async ({ req, user, db, engine, params }) => {
-  const body = await parseJson(req, confirmSchema, { emptyAs: {} });
+  const body = await parseJson(req, confirmBatchSchema, { emptyAs: {} });
   await confirmBatch(db, user, params.id, { reorderRepeats: body.reorderRepeats });
   engine?.worker.nudge();
   return Response.json(await getBatchProgress(db, params.id), { status: 202 });

@@ -1,5 +1,5 @@
 import type { BadgeTone } from "@/components/ui/badge";
-import type { CountKey } from "./api-client";
+import type { CountKey } from "@/lib/batches/schemas";
 
 type StateInfo = { label: string; tone: BadgeTone; bar: string; meaning: string };
 

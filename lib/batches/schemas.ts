@@ -1,0 +1,127 @@
+/**
+ * Every request and response shape of the batch endpoints, defined once: the server's types are inferred
+ * from these schemas and the browser parses the answers with them. Zod only, no server code: the browser
+ * imports this file.
+ */
+import { z } from "zod";
+import { MAX_LINES } from "@/lib/csv";
+import { decimalAmountSchema } from "@/lib/money";
+import { BATCH_STATES, ORDER_STATES, type OrderState } from "@/lib/orders/states";
+
+const count = z.number().int().nonnegative();
+const timestamp = z.iso.datetime();
+
+/** POST /api/v1/batches: a list of IMEIs or a CSV, never both. */
+export const createDraftSchema = z
+  .object({
+    serviceId: z.string().trim().min(1, "pick a service"),
+    imeis: z.array(z.string().max(100)).max(MAX_LINES, `at most ${MAX_LINES} IMEIs per batch`).optional(),
+    csv: z.string().max(5_000_000, "the file is larger than 5 MB").optional(),
+    name: z.string().trim().max(200).optional(),
+    /** Higher runs first (0 by default); operators may raise a batch to 5, admins to 10. */
+    priority: z.number().int().min(0, "must be 0 to 10").max(10, "must be 0 to 10").optional(),
+  })
+  .refine((v) => (v.imeis ? 1 : 0) + (v.csv !== undefined ? 1 : 0) === 1, {
+    message: "send either imeis or csv",
+    path: ["imeis"],
+  });
+export type CreateDraftInput = z.input<typeof createDraftSchema>;
+
+/** POST /api/v1/batches/{id}/confirm; an empty body stands for `{}`. */
+export const confirmBatchSchema = z.object({ reorderRepeats: z.boolean().optional() }).strict();
+
+export const invalidLineSchema = z.object({ line: z.number().int(), value: z.string(), reason: z.string() });
+export type InvalidLine = z.infer<typeof invalidLineSchema>;
+
+export const alreadyOrderedSchema = z.object({
+  imei: z.string(),
+  orderId: z.string(),
+  state: z.string(),
+  line: z.number().int(),
+});
+export type AlreadyOrdered = z.infer<typeof alreadyOrderedSchema>;
+
+const serviceRefSchema = z.object({ id: z.string(), title: z.string() });
+
+/** The answer to POST /api/v1/batches: the priced draft (nothing is placed). */
+export const draftSummarySchema = z.object({
+  id: z.string(),
+  status: z.literal("draft"),
+  service: serviceRefSchema,
+  sourceName: z.string(),
+  total: count,
+  /** Orders the confirm will place: distinct valid IMEIs not ordered before for this service. */
+  toSubmit: count,
+  /** The same when the operator asks to order the repeats again. */
+  toSubmitWithRepeats: count,
+  invalid: z.array(invalidLineSchema),
+  duplicatesInBatch: count,
+  alreadyOrdered: z.array(alreadyOrderedSchema),
+  unitPrice: decimalAmountSchema,
+  estimatedCost: decimalAmountSchema,
+  estimatedCostWithRepeats: decimalAmountSchema,
+});
+export type DraftSummary = z.infer<typeof draftSummarySchema>;
+
+/** Order states a batch counts: every state but `draft`. */
+export type CountKey = Exclude<OrderState, "draft">;
+export const BATCH_COUNT_KEYS = ORDER_STATES.filter((s): s is CountKey => s !== "draft");
+
+export const batchStatusSchema = z.enum(BATCH_STATES);
+export type BatchStatus = z.infer<typeof batchStatusSchema>;
+
+/** GET /api/v1/batches/{id} (also the answer to confirm and cancel, and each progress event). */
+export const batchProgressSchema = z.object({
+  id: z.string(),
+  status: batchStatusSchema,
+  service: serviceRefSchema,
+  sourceName: z.string(),
+  ownerId: z.string(),
+  total: count,
+  toSubmit: count,
+  counts: z.object(
+    Object.fromEntries(BATCH_COUNT_KEYS.map((key) => [key, count])) as Record<CountKey, typeof count>,
+  ),
+  cost: z.object({
+    estimated: decimalAmountSchema,
+    placed: decimalAmountSchema,
+    uncertain: decimalAmountSchema,
+  }),
+  createdAt: timestamp,
+  confirmedAt: timestamp.nullable(),
+  finishedAt: timestamp.nullable(),
+});
+export type BatchProgress = z.infer<typeof batchProgressSchema>;
+
+/**
+ * GET /api/v1/batches/{id}/events: each server-sent event's name and the shape of its `data`. `done` is
+ * the last event; `error` means the stream stopped and the page should poll.
+ */
+export const BATCH_EVENTS = {
+  progress: batchProgressSchema,
+  done: batchProgressSchema,
+  error: z.object({ message: z.string() }),
+} as const;
+export type BatchEventName = keyof typeof BATCH_EVENTS;
+export type BatchEventData<E extends BatchEventName> = z.infer<(typeof BATCH_EVENTS)[E]>;
+
+/** One event as the server writes it on the stream. */
+export function encodeBatchEvent<E extends BatchEventName>(
+  event: E,
+  data: BatchEventData<E>,
+  id?: number,
+): string {
+  return `event: ${event}\n${id === undefined ? "" : `id: ${id}\n`}data: ${JSON.stringify(data)}\n\n`;
+}
+
+/** An event's `data` as the browser reads it; null when it is not JSON of the event's shape. */
+export function parseBatchEvent<E extends BatchEventName>(event: E, data: string): BatchEventData<E> | null {
+  let json: unknown;
+  try {
+    json = JSON.parse(data);
+  } catch {
+    return null;
+  }
+  const parsed = BATCH_EVENTS[event].safeParse(json);
+  return parsed.success ? (parsed.data as BatchEventData<E>) : null;
+}

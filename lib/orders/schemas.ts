@@ -1,0 +1,124 @@
+/**
+ * Every request and response shape of the order endpoints, defined once: the server's types are inferred
+ * from these schemas and the browser parses the answers with them. Zod only, no server code: the browser
+ * imports this file.
+ */
+import { z } from "zod";
+import { parsedResultSchema } from "@/lib/gsmfusion/result-schema";
+import { decimalAmountSchema } from "@/lib/money";
+import { ORDER_STATES } from "./states";
+
+const imeiListSchema = z
+  .string()
+  .transform((s) =>
+    s
+      .split(/[\s,;]+/)
+      .map((x) => x.replace(/\D/g, ""))
+      .filter(Boolean),
+  )
+  .refine((list) => list.length <= 1_000, "at most 1,000 IMEIs per search");
+
+const dateSchema = z
+  .string()
+  .refine((s) => !Number.isNaN(Date.parse(s)), "must be a date such as 2026-11-21")
+  .transform((s) => new Date(s));
+
+/** The query of GET /api/v1/orders and of its CSV export. */
+export const orderFilterSchema = z.object({
+  imei: imeiListSchema.optional(),
+  status: z.enum(ORDER_STATES, { message: `must be one of ${ORDER_STATES.join(", ")}` }).optional(),
+  serviceId: z.string().min(1).optional(),
+  batchId: z.string().min(1).optional(),
+  from: dateSchema.optional(),
+  to: dateSchema.optional(),
+  overdue: z.enum(["true", "false"]).optional(),
+  cursor: z.string().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export type OrderFilter = z.infer<typeof orderFilterSchema>;
+
+/** POST /api/v1/orders/{id}/resolve: a person's decision about an uncertain order. */
+export const resolveSchema = z.discriminatedUnion("action", [
+  z.object({
+    action: z.literal("placed"),
+    upstreamOrderId: z
+      .string()
+      .trim()
+      .regex(/^\d{1,20}$/, "must be the upstream's numeric order id"),
+  }),
+  z.object({ action: z.literal("not_placed") }),
+  z.object({ action: z.literal("write_off"), note: z.string().max(500).optional() }),
+]);
+export type ResolveAction = z.infer<typeof resolveSchema>;
+
+/** POST /api/v1/orders/sync: which placed orders to ask about now (all unfinished ones when empty). */
+export const syncOrdersSchema = z
+  .object({
+    batchId: z.string().min(1).optional(),
+    orderIds: z.array(z.string().min(1)).max(20_000).optional(),
+  })
+  .strict();
+export type SyncFilter = z.infer<typeof syncOrdersSchema>;
+
+/** The answer to POST /api/v1/orders/sync. */
+export const syncResultSchema = z.object({
+  checked: z.number().int(),
+  completed: z.number().int(),
+  rejected: z.number().int(),
+  stillOpen: z.number().int(),
+  missing: z.number().int(),
+});
+export type SyncResult = z.infer<typeof syncResultSchema>;
+
+/** Order.result: what the result parser made of the upstream's `code` (read by lib/orders/result.ts). */
+export const orderResultSchema = parsedResultSchema;
+export { RESULT_FIELDS, type ResultField } from "@/lib/gsmfusion/result-schema";
+export type OrderResult = z.infer<typeof orderResultSchema>;
+
+const orderStateSchema = z.enum(ORDER_STATES);
+const timestamp = z.iso.datetime();
+
+/** One order as the API shows it (GET /api/v1/orders). */
+export const apiOrderSchema = z.object({
+  id: z.string(),
+  batchId: z.string(),
+  imei: z.string(),
+  line: z.number().int(),
+  serviceId: z.string(),
+  state: orderStateSchema,
+  upstreamOrderId: z.string().nullable(),
+  upstreamStatus: z.string().nullable(),
+  /** The upstream's result text as received (HTML included); `result.text` is the clean version. */
+  code: z.string().nullable(),
+  result: orderResultSchema.nullable(),
+  placedAt: timestamp.nullable(),
+  finishedAt: timestamp.nullable(),
+  createdAt: timestamp,
+  price: decimalAmountSchema,
+  overdue: z.boolean(),
+  errorKind: z.string().nullable(),
+  errorMessage: z.string().nullable(),
+});
+export type ApiOrder = z.infer<typeof apiOrderSchema>;
+
+export const ordersPageSchema = z.object({
+  orders: z.array(apiOrderSchema),
+  nextCursor: z.string().nullable(),
+});
+export type OrdersPage = z.infer<typeof ordersPageSchema>;
+
+export const orderEventSchema = z.object({
+  from: orderStateSchema.nullable(),
+  to: orderStateSchema,
+  actor: z.string().nullable(),
+  reason: z.string().nullable(),
+  at: timestamp,
+});
+
+/** GET /api/v1/orders/{id} (also the answer to resolve): the order with its state history. */
+export const orderDetailSchema = apiOrderSchema.extend({
+  serviceTitle: z.string(),
+  attempts: z.number().int(),
+  events: z.array(orderEventSchema),
+});
+export type OrderDetail = z.infer<typeof orderDetailSchema>;
