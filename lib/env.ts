@@ -1,5 +1,5 @@
 /**
- * Typed configuration: the only module that reads process.env (STYLE.md 6). A missing or malformed
+ * Typed configuration: the only module that reads process.env. A missing or malformed
  * value stops the app with one line naming the variable.
  */
 import { randomBytes } from "node:crypto";

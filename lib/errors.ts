@@ -1,5 +1,5 @@
 /**
- * The one error model (STYLE.md 5): every API error is `{ error: { code, message, details? } }`, and
+ * The one error model: every API error is `{ error: { code, message, details? } }`, and
  * each code has one HTTP status. Zod only: the browser's API client parses errors with these schemas.
  */
 import { z } from "zod";

@@ -1,5 +1,5 @@
 /**
- * IMEI normalising and validation, shared by the browser preview, the API and the importer (STYLE.md 4).
+ * IMEI normalising and validation, shared by the browser preview, the API and the importer.
  * Pure: no server-only code, no I/O.
  *
  * An IMEI is 15 digits, the last a Luhn check digit over the first 14. Operators' cells come from

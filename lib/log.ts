@@ -1,6 +1,6 @@
 /**
  * The one logger. JSON lines, one per event, with secrets redacted before anything is written:
- * an API key or a password must never reach a log line (DESIGN.md promise 5).
+ * an API key or a password must never reach a log line (the README's promise 5).
  */
 export type LogLevel = "debug" | "info" | "warn" | "error";
 export type LogFields = Record<string, unknown>;

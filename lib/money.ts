@@ -1,5 +1,5 @@
 /**
- * Money is integer micro-units (1 USD = 1,000,000) in a bigint, never a binary float (STYLE.md 9).
+ * Money is integer micro-units (1 USD = 1,000,000) in a bigint, never a binary float.
  * Upstream prices arrive as decimal strings ("0.08", "150.00") and are converted exactly.
  */
 import { z } from "zod";

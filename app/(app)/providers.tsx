@@ -3,7 +3,7 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
 
-/** TanStack Query for the client components that refetch or mutate (STYLE.md 7). One client per browser tab. */
+/** TanStack Query for the client components that refetch or mutate. One client per browser tab. */
 export function Providers({ children }: { children: ReactNode }) {
   const [client] = useState(
     () =>

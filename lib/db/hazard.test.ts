@@ -1,5 +1,5 @@
 /**
- * The SQLite hazard of DESIGN.md, reproduced, and the proof that db.write()/db.transaction() avoid it:
+ * The SQLite hazard of lib/db/README.md, reproduced, and the proof that db.write()/db.transaction() avoid it:
  * Prisma's better-sqlite3 adapter shares one connection per process, so a write made while an
  * interactive transaction is open lands inside it and is lost when that transaction rolls back.
  */

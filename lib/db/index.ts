@@ -2,7 +2,7 @@
  * The database: one Prisma client, on SQLite (embedded default) or PostgreSQL, and the rules for writing
  * to it safely. Nothing outside lib/db and the lib/<domain>/ stores knows which database it is on.
  *
- * The SQLite hazard (DESIGN.md): Prisma's better-sqlite3 adapter shares ONE connection per process, so
+ * The SQLite hazard (lib/db/README.md): Prisma's better-sqlite3 adapter shares ONE connection per process, so
  * while an interactive transaction is open any other write lands inside it, and is lost if it rolls
  * back. So on SQLite every write goes through `db.write()` or `db.transaction()`, which share one
  * process-wide mutex; single statements are atomic by themselves. On PostgreSQL both pass through.

@@ -1,6 +1,6 @@
 /**
  * Failure classes of an upstream call. The order engine decides from `kind` alone whether an order
- * goes back to the queue, is failed, or becomes `uncertain` (DESIGN.md, the order state machine):
+ * goes back to the queue, is failed, or becomes `uncertain` (the order state machine, lib/orders/README.md):
  * - `refused`: the upstream answered with an `<error>`; nothing was placed, nothing charged.
  * - `not_processed`: proof that the request was not handled (it never left, or was turned away first).
  * - `unknown_outcome`: the request may have been handled (and charged); nobody can tell from here.

@@ -2,7 +2,7 @@
  * Crashes: `npm run worker` runs as a child process and is SIGKILLed at random moments while it places a
  * 2,000-order batch, then restarted. A killed worker leaves `submitting` orders whose call may or may not
  * have reached the upstream; once their lease runs out they must become `uncertain`, never `queued`, and
- * the sandbox's charge ledger must still agree with the orders (DESIGN.md promise 2).
+ * the sandbox's charge ledger must still agree with the orders (the README's promise 2).
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { confirmBatch } from "@/lib/batches/confirm";

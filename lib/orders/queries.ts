@@ -179,7 +179,6 @@ export async function* exportOrdersCsv(
 
 /** Which placed orders status sync asks about; a filter means "now, whatever their schedule". */
 
-
 /** A leased `submitted` order with what status sync needs to schedule its next check. */
 export type DueOrder = {
   id: string;

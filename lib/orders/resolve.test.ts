@@ -1,5 +1,5 @@
 /**
- * A person resolves `uncertain` orders (DESIGN.md: "uncertain ──person decides──▶ …"): "placed" is
+ * A person resolves `uncertain` orders (the state machine's "uncertain ──person decides──▶ …"): "placed" is
  * verified with the upstream before it is believed, "not placed" queues it again behind the upstream's
  * duplicate guard, "write off" closes it. Every decision is audited; only uncertain orders can be resolved.
  */

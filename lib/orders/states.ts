@@ -1,4 +1,4 @@
-/** The order state machine (DESIGN.md). Strings in the database; these are the only values written. */
+/** The order state machine (drawn in lib/orders/README.md). Strings in the database; these are the only values written. */
 export const ORDER_STATES = [
   "draft",
   "queued",

@@ -1,5 +1,5 @@
 /**
- * Checks of the product's money promises (DESIGN.md 2) against the sandbox's charge ledger, and of the
+ * Checks of the product's money promises (the README's promise 2) against the sandbox's charge ledger, and of the
  * OrderEvent history against the order state machine. Shared by the fault, crash, two-worker and
  * fairness tests.
  */
@@ -30,7 +30,7 @@ export const LOST_ANSWER_KINDS = new Set([
   "internal",
 ]);
 
-/** Every transition the state machine allows (DESIGN.md), as `from>to`. */
+/** Every transition the state machine allows (lib/orders/README.md), as `from>to`. */
 export const ALLOWED_TRANSITIONS = new Set([
   "draft>queued",
   "draft>cancelled",

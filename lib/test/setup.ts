@@ -5,7 +5,7 @@ import { afterEach, beforeEach, vi } from "vitest";
 delete process.env.DAILY_SPEND_LIMIT;
 process.env.AUTH_SECRET ??= "vitest-secret-".padEnd(40, "x");
 
-// A test fails on an unexpected console.error (STYLE.md 13). Tests that expect one spy on it themselves.
+// A test fails on an unexpected console.error. Tests that expect one spy on it themselves.
 let consoleErrors: unknown[][] = [];
 beforeEach(() => {
   consoleErrors = [];
