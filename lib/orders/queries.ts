@@ -86,12 +86,26 @@ export async function listOrders(db: Db, filter: OrderFilter): Promise<OrdersPag
   };
 }
 
+/** An event's actor as people read it: a user's name, the order engine, or the system; never an id. */
+function describeActor(actor: string | null, nameOf: Map<string, string>): string | null {
+  if (!actor) return null;
+  if (actor.startsWith("user:")) return nameOf.get(actor) ?? "a deleted user";
+  if (actor.startsWith("worker:")) return "order engine";
+  return "system";
+}
+
 export async function getOrder(db: Db, id: string): Promise<OrderDetail> {
   const row = await db.prisma.order.findUnique({
     where: { id },
     include: { events: { orderBy: { createdAt: "asc" } }, service: { select: { title: true } } },
   });
   if (!row) throw notFound("Order");
+  const userIds = row.events.flatMap((e) => (e.actor?.startsWith("user:") ? [e.actor.slice(5)] : []));
+  const users = await db.prisma.user.findMany({
+    where: { id: { in: [...new Set(userIds)] } },
+    select: { id: true, name: true, email: true },
+  });
+  const nameOf = new Map(users.map((u) => [`user:${u.id}`, u.name || u.email]));
   return {
     ...toApiOrder(row),
     serviceTitle: row.service.title,
@@ -100,6 +114,7 @@ export async function getOrder(db: Db, id: string): Promise<OrderDetail> {
       from: e.fromState as OrderState | null,
       to: e.toState as OrderState,
       actor: e.actor,
+      actorName: describeActor(e.actor, nameOf),
       reason: e.reason,
       at: e.createdAt.toISOString(),
     })),

@@ -110,7 +110,10 @@ export type OrdersPage = z.infer<typeof ordersPageSchema>;
 export const orderEventSchema = z.object({
   from: orderStateSchema.nullable(),
   to: orderStateSchema,
+  /** Who made the change, machine-readable: `user:<id>`, `worker:<id>` or `system`. */
   actor: z.string().nullable(),
+  /** Who made the change, for people: a user's name, "order engine" or "system". */
+  actorName: z.string().nullable(),
   reason: z.string().nullable(),
   at: timestamp,
 });

@@ -86,7 +86,7 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
                 {e.from ?? "—"} → <strong>{e.to}</strong>
               </span>
               <span className="text-slate-600">
-                {e.reason} {e.actor ? `(${e.actor})` : ""}
+                {e.reason} {e.actorName ? `(${e.actorName})` : ""}
               </span>
             </li>
           ))}
