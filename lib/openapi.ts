@@ -1,0 +1,547 @@
+/**
+ * The HTTP API v1 described as an OpenAPI 3.1 document (served at GET /api/v1/openapi.json). Every shape
+ * is converted with `z.toJSONSchema` from the zod schemas the handlers parse with and the browser reads
+ * answers with (lib/<domain>/schemas.ts, lib/errors.ts); this file adds only what a schema cannot say:
+ * paths, methods, auth, statuses. lib/openapi.test.ts fails when the route files and this list disagree.
+ */
+import { z } from "zod";
+import { meSchema, type Role } from "@/lib/auth/schemas";
+import {
+  BATCH_EVENTS,
+  batchProgressSchema,
+  confirmBatchSchema,
+  createDraftSchema,
+  draftSummarySchema,
+  type BatchEventName,
+} from "@/lib/batches/schemas";
+import {
+  ERROR_STATUS,
+  errorBodySchema,
+  fieldIssueSchema,
+  validationDetailsSchema,
+  type ErrorCode,
+} from "@/lib/errors";
+import { EXPORT_COLUMNS } from "@/lib/orders/queries";
+import {
+  apiOrderSchema,
+  orderDetailSchema,
+  orderEventSchema,
+  orderFilterSchema,
+  orderResultSchema,
+  ordersPageSchema,
+  resolveSchema,
+  syncOrdersSchema,
+  syncResultSchema,
+} from "@/lib/orders/schemas";
+import { apiServiceSchema, catalogueQuerySchema, servicesResponseSchema } from "@/lib/services/schemas";
+
+/** A JSON Schema, or any other object of the document. */
+export type JsonObject = Record<string, unknown>;
+export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+/** A success body that is neither JSON nor an event stream, by media type (the CSV export). */
+type Content = Record<string, { schema: JsonObject } & Record<`x-${string}`, unknown>>;
+
+/** Server-sent events by name: what each means and the schema of its `data`. */
+type EventStream = Record<string, { description: string; data: z.ZodType }>;
+
+export type ApiOperation = {
+  method: HttpMethod;
+  /** The route's folder path with `[id]` written `{id}`. */
+  path: string;
+  operationId: string;
+  tag: Tag;
+  summary: string;
+  description?: string;
+  /** Only for routes made with `withoutAuth`; every other route takes a session cookie or a bearer token. */
+  public?: true;
+  /** The role `withAuth` requires, where it requires one (other users get a 403). */
+  role?: Role;
+  /** A description for each `{name}` in the path. */
+  pathParams?: Record<string, string>;
+  query?: { schema: z.ZodObject; descriptions?: Record<string, string> };
+  headers?: { name: string; description: string; schema: JsonObject }[];
+  body?: { schema: z.ZodType; required: boolean; description?: string };
+  success: { status: number; description: string } & (
+    { json: z.ZodType } | { events: EventStream } | { content: Content }
+  );
+  /** Errors the handler's lib code raises; 401, 403 (with a role) and 500 are added from the auth. */
+  errors: ErrorCode[];
+};
+
+const TAGS = {
+  account: "Who is calling",
+  services: "The GSM Fusion service catalogue, cached",
+  batches: "Draft, price, confirm and follow a batch of IMEIs",
+  orders: "The order history, one order, resolving uncertain orders, syncing results",
+  meta: "This document",
+} as const;
+type Tag = keyof typeof TAGS;
+
+/** Response shapes named in components.schemas; a response or another component refers to them by name. */
+const COMPONENT_SCHEMAS: Record<string, z.ZodType> = {
+  Error: errorBodySchema,
+  FieldIssue: fieldIssueSchema,
+  ValidationDetails: validationDetailsSchema,
+  Me: meSchema,
+  Service: apiServiceSchema,
+  ServiceList: servicesResponseSchema,
+  DraftSummary: draftSummarySchema,
+  BatchProgress: batchProgressSchema,
+  OrderResult: orderResultSchema,
+  OrderEvent: orderEventSchema,
+  Order: apiOrderSchema,
+  OrderDetail: orderDetailSchema,
+  OrdersPage: ordersPageSchema,
+  SyncResult: syncResultSchema,
+};
+
+const ERROR_DESCRIPTIONS: Record<ErrorCode, string> = {
+  bad_request: "The body is not JSON.",
+  unauthorized: "No valid session cookie or bearer token (or the user is disabled).",
+  forbidden: "Signed in, but this needs another role.",
+  not_found: "No such object, or one this user may not see.",
+  conflict: "The object's current state does not allow this (see the message).",
+  payload_too_large: "More IMEIs than a batch holds.",
+  validation_failed:
+    "The input has the wrong shape or values; `details.issues` names each field (and line, for lists).",
+  rate_limited: "Too many attempts; wait and try again.",
+  spend_limit: "Confirming would pass the user's or the shop's daily spend limit.",
+  upstream_unavailable: "The GSM Fusion site did not answer usefully; try again shortly.",
+  internal: "Something went wrong on the server; it has been logged.",
+};
+
+const BATCH_EVENT_DESCRIPTIONS: Record<BatchEventName, string> = {
+  progress: "The batch's progress, sent at once and whenever it changes; `id` counts up.",
+  done: "The batch has settled (done or cancelled, nothing in flight): the last event, then the stream ends.",
+  error: "The stream stopped (the batch could not be read); poll GET /api/v1/batches/{id} instead.",
+};
+const batchEvents: EventStream = Object.fromEntries(
+  (Object.keys(BATCH_EVENTS) as BatchEventName[]).map((event) => [
+    event,
+    { description: BATCH_EVENT_DESCRIPTIONS[event], data: BATCH_EVENTS[event] },
+  ]),
+);
+
+const idParam = (what: string) => ({ id: `The ${what}'s id.` });
+
+const orderFilterDescriptions = {
+  imei: "One or more IMEIs separated by spaces, commas or semicolons (at most 1,000).",
+  status: "Only orders in this state (default: every state but draft).",
+  serviceId: "Only orders of this service.",
+  batchId: "Only orders of this batch.",
+  from: "Created at or after this date or time, e.g. 2026-11-21 or 2026-11-21T08:00:00Z.",
+  to: "Created at or before this date or time.",
+  overdue: "Only orders past (true) or within (false) their service's delivery time.",
+  cursor: "`nextCursor` of the previous page.",
+  limit: "Orders per page.",
+};
+
+export const OPERATIONS: ApiOperation[] = [
+  {
+    method: "GET",
+    path: "/api/v1/me",
+    operationId: "getMe",
+    tag: "account",
+    summary: "The signed-in user (session or bearer token)",
+    success: { status: 200, description: "The user.", json: meSchema },
+    errors: [],
+  },
+  {
+    method: "GET",
+    path: "/api/v1/services",
+    operationId: "listServices",
+    tag: "services",
+    summary: "The cached service catalogue",
+    description:
+      "Refreshed from the upstream in the background. A catalogue that was never loaded because the upstream is down is a 503, not an empty list.",
+    query: {
+      schema: catalogueQuerySchema,
+      descriptions: {
+        q: "Words matched against title, category and id.",
+        category: "One category, exactly.",
+      },
+    },
+    success: { status: 200, description: "The active services.", json: servicesResponseSchema },
+    errors: ["validation_failed", "upstream_unavailable"],
+  },
+  {
+    method: "POST",
+    path: "/api/v1/batches",
+    operationId: "createDraftBatch",
+    tag: "batches",
+    summary: "Create a draft batch and price it (nothing is placed)",
+    description:
+      "Send either `imeis` (a list) or `csv` (a file's text: a header naming an IMEI column, or one IMEI a line), never both. Invalid lines, duplicates and IMEIs already ordered for the service are reported, not fatal; a draft with nothing to place is a 422. `priority` (0–10, higher runs first): operators may set at most 5. Confirm the draft to place its orders.",
+    body: { schema: createDraftSchema, required: true },
+    success: { status: 201, description: "The priced draft.", json: draftSummarySchema },
+    errors: ["bad_request", "payload_too_large", "validation_failed"],
+  },
+  {
+    method: "GET",
+    path: "/api/v1/batches/{id}",
+    operationId: "getBatch",
+    tag: "batches",
+    summary: "A batch's progress: counts by order state and cost",
+    pathParams: idParam("batch"),
+    success: { status: 200, description: "The progress.", json: batchProgressSchema },
+    errors: ["not_found"],
+  },
+  {
+    method: "POST",
+    path: "/api/v1/batches/{id}/confirm",
+    operationId: "confirmBatch",
+    tag: "batches",
+    summary: "Confirm a draft: queue its orders for placing",
+    description:
+      "The operator's consent to spend. Repeats (IMEIs already ordered for the service) are left out unless `reorderRepeats` is true. Confirming twice is harmless: the second answers the same progress. An empty body stands for `{}`.",
+    pathParams: idParam("batch"),
+    body: { schema: confirmBatchSchema, required: false },
+    success: { status: 202, description: "Queued; the progress.", json: batchProgressSchema },
+    errors: ["bad_request", "spend_limit", "not_found", "conflict", "validation_failed"],
+  },
+  {
+    method: "POST",
+    path: "/api/v1/batches/{id}/cancel",
+    operationId: "cancelBatch",
+    tag: "batches",
+    summary: "Cancel the orders not yet being placed",
+    description: "Orders already sent to the upstream are not recalled.",
+    pathParams: idParam("batch"),
+    success: { status: 200, description: "The progress after cancelling.", json: batchProgressSchema },
+    errors: ["not_found", "conflict"],
+  },
+  {
+    method: "GET",
+    path: "/api/v1/batches/{id}/events",
+    operationId: "streamBatchEvents",
+    tag: "batches",
+    summary: "A batch's progress as server-sent events",
+    description:
+      "Starts with `retry: 2000`, then a `progress` event at once and whenever the progress changes, `: keep-alive` comments while nothing changes, and `done` once the batch has settled. Each event's `data` is one line of JSON (see `x-itemSchema`). An unknown id is a 404 before the stream opens.",
+    pathParams: idParam("batch"),
+    headers: [
+      {
+        name: "Last-Event-ID",
+        description: "Sent by EventSource on reconnect; event ids continue from it.",
+        schema: { type: "string" },
+      },
+    ],
+    success: { status: 200, description: "The event stream.", events: batchEvents },
+    errors: ["not_found"],
+  },
+  {
+    method: "GET",
+    path: "/api/v1/orders",
+    operationId: "listOrders",
+    tag: "orders",
+    summary: "The order history, filtered, newest first, paged",
+    query: { schema: orderFilterSchema, descriptions: orderFilterDescriptions },
+    success: { status: 200, description: "One page of orders.", json: ordersPageSchema },
+    errors: ["validation_failed"],
+  },
+  {
+    method: "GET",
+    path: "/api/v1/orders/export.csv",
+    operationId: "exportOrdersCsv",
+    tag: "orders",
+    summary: "The filtered order history as CSV (every page), streamed",
+    description: "Takes the filters of GET /api/v1/orders, without paging. Each export is audited.",
+    query: {
+      schema: orderFilterSchema.omit({ cursor: true, limit: true }),
+      descriptions: orderFilterDescriptions,
+    },
+    success: {
+      status: 200,
+      description: "A CSV file (sent as an attachment) in the site's Advanced Export column order.",
+      content: {
+        "text/csv": {
+          schema: {
+            type: "string",
+            description: `A header line, \`${EXPORT_COLUMNS.join(",")}\`, then an order a line.`,
+          },
+        },
+      },
+    },
+    errors: ["validation_failed"],
+  },
+  {
+    method: "GET",
+    path: "/api/v1/orders/{id}",
+    operationId: "getOrder",
+    tag: "orders",
+    summary: "One order with its state history",
+    pathParams: idParam("order"),
+    success: { status: 200, description: "The order.", json: orderDetailSchema },
+    errors: ["not_found"],
+  },
+  {
+    method: "POST",
+    path: "/api/v1/orders/{id}/resolve",
+    operationId: "resolveOrder",
+    tag: "orders",
+    summary: "Decide an uncertain order: placed (verified), not placed, or write off",
+    description:
+      "`placed` is checked with the upstream first: the upstream order must exist and be for this IMEI (a 422 otherwise). `not_placed` queues the order again; `write_off` closes it.",
+    pathParams: idParam("order"),
+    body: { schema: resolveSchema, required: true },
+    success: { status: 200, description: "The order after the decision.", json: orderDetailSchema },
+    errors: ["bad_request", "not_found", "conflict", "validation_failed", "upstream_unavailable"],
+  },
+  {
+    method: "POST",
+    path: "/api/v1/orders/sync",
+    operationId: "syncOrders",
+    tag: "orders",
+    summary: "Ask the upstream about unfinished placed orders now",
+    description:
+      "Every unfinished placed order (up to 20,000), or those of `batchId` / `orderIds`. An empty body stands for `{}`.",
+    body: { schema: syncOrdersSchema, required: false },
+    success: { status: 200, description: "What the upstream said.", json: syncResultSchema },
+    errors: ["bad_request", "validation_failed"],
+  },
+  {
+    method: "GET",
+    path: "/api/v1/openapi.json",
+    operationId: "getOpenApiDocument",
+    tag: "meta",
+    summary: "This OpenAPI 3.1 document",
+    success: {
+      status: 200,
+      description: "The document.",
+      content: { "application/json": { schema: { type: "object" } } },
+    },
+    errors: [],
+  },
+];
+
+const componentRef = (name: string) => `#/components/schemas/${name}`;
+
+/** Drops the noise zod adds: the datetime regex beside `format`, and JavaScript's safe-integer bounds. */
+function tidy({ zodSchema, jsonSchema }: { zodSchema: unknown; jsonSchema: JsonObject }): void {
+  if (jsonSchema.format === "date-time") delete jsonSchema.pattern;
+  if (jsonSchema.minimum === Number.MIN_SAFE_INTEGER) delete jsonSchema.minimum;
+  if (jsonSchema.maximum === Number.MAX_SAFE_INTEGER) delete jsonSchema.maximum;
+  // A description given with .describe() lives in zod's global registry, which a custom registry hides.
+  const description = z.globalRegistry.get(zodSchema as z.ZodType)?.description;
+  if (description && jsonSchema.description === undefined) jsonSchema.description = description;
+}
+
+type ComponentRegistry = z.core.$ZodRegistry<{ id: string }>;
+
+function createComponentRegistry(): ComponentRegistry {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of Object.entries(COMPONENT_SCHEMAS)) registry.add(schema, { id });
+  return registry;
+}
+
+function convertComponents(registry: ComponentRegistry): Record<string, JsonObject> {
+  const { schemas } = z.toJSONSchema(registry, {
+    target: "draft-2020-12",
+    io: "output",
+    uri: componentRef,
+    override: tidy,
+  });
+  return Object.fromEntries(
+    Object.entries(schemas).map(([id, { $schema: _schema, $id: _id, ...schema }]) => [id, schema]),
+  );
+}
+
+/** A request shape (body, query): what the caller sends, before transforms and defaults. */
+function toInputSchema(schema: z.ZodType): JsonObject {
+  const { $schema: _schema, ...json } = z.toJSONSchema(schema, {
+    target: "draft-2020-12",
+    io: "input",
+    override: tidy,
+  });
+  return json;
+}
+
+/** A response shape: a named component by reference, anything else inline with references to components. */
+function toOutputSchema(schema: z.ZodType, registry: ComponentRegistry): JsonObject {
+  const id = registry.get(schema)?.id;
+  if (id) return { $ref: componentRef(id) };
+  const {
+    $schema: _schema,
+    $defs,
+    ...json
+  } = z.toJSONSchema(schema, {
+    target: "draft-2020-12",
+    io: "output",
+    metadata: registry,
+    override: tidy,
+  });
+  // Single-schema conversion puts the registered schemas it meets in $defs; they are components already.
+  for (const key of Object.keys($defs ?? {})) {
+    if (!(key in COMPONENT_SCHEMAS)) throw new Error(`openapi: unexpected $defs entry ${key}`);
+  }
+  return JSON.parse(JSON.stringify(json).replaceAll('"#/$defs/', '"#/components/schemas/')) as JsonObject;
+}
+
+/**
+ * OpenAPI 3.1 has no word for an event stream's events; this follows OpenAPI 3.2's `itemSchema` (one
+ * object per event, its `data` JSON text of a schema) under an extension name.
+ */
+function toEventStreamContent(events: EventStream, registry: ComponentRegistry): Content {
+  return {
+    "text/event-stream": {
+      schema: { type: "string", description: "Server-sent events; see x-itemSchema for each event." },
+      "x-itemSchema": {
+        oneOf: Object.entries(events).map(([event, { description, data }]) => ({
+          type: "object",
+          description,
+          properties: {
+            event: { const: event },
+            id: { type: "string" },
+            data: {
+              type: "string",
+              contentMediaType: "application/json",
+              contentSchema: toOutputSchema(data, registry),
+            },
+          },
+          required: ["event", "data"],
+        })),
+      },
+    },
+  };
+}
+
+/** One response per error code, its schema the shared Error narrowed to that code (and to its details). */
+function errorResponses(): Record<string, JsonObject> {
+  return Object.fromEntries(
+    (Object.keys(ERROR_STATUS) as ErrorCode[]).map((code) => {
+      const details =
+        code === "validation_failed" ? { details: { $ref: componentRef("ValidationDetails") } } : {};
+      const narrowed = { properties: { error: { properties: { code: { const: code }, ...details } } } };
+      return [
+        code,
+        {
+          description: `${ERROR_DESCRIPTIONS[code]} (\`${code}\`)`,
+          content: { "application/json": { schema: { allOf: [{ $ref: componentRef("Error") }, narrowed] } } },
+        },
+      ];
+    }),
+  );
+}
+
+function pathParamsOf(op: ApiOperation): JsonObject[] {
+  return [...op.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
+    name,
+    in: "path",
+    required: true,
+    schema: { type: "string" },
+    ...(op.pathParams?.[name!] ? { description: op.pathParams[name!] } : {}),
+  }));
+}
+
+function queryParamsOf(op: ApiOperation): JsonObject[] {
+  if (!op.query) return [];
+  const { properties = {}, required = [] } = toInputSchema(op.query.schema) as {
+    properties?: Record<string, JsonObject>;
+    required?: string[];
+  };
+  return Object.entries(properties).map(([name, schema]) => ({
+    name,
+    in: "query",
+    required: required.includes(name),
+    schema,
+    ...(op.query?.descriptions?.[name] ? { description: op.query.descriptions[name] } : {}),
+  }));
+}
+
+function toOperationObject(op: ApiOperation, registry: ComponentRegistry): JsonObject {
+  const errorCodes: ErrorCode[] = [
+    ...(op.public ? [] : (["unauthorized"] as const)),
+    ...(op.role ? (["forbidden"] as const) : []),
+    ...op.errors,
+    "internal",
+  ];
+  const byStatus = [...new Set(errorCodes)].sort((a, b) => ERROR_STATUS[a] - ERROR_STATUS[b]);
+  const success =
+    "json" in op.success
+      ? { "application/json": { schema: toOutputSchema(op.success.json, registry) } }
+      : "events" in op.success
+        ? toEventStreamContent(op.success.events, registry)
+        : op.success.content;
+  const roleNote = op.role ? `Needs the ${op.role} role.` : undefined;
+  const description = [op.description, roleNote].filter(Boolean).join("\n\n");
+  return {
+    operationId: op.operationId,
+    tags: [op.tag],
+    summary: op.summary,
+    ...(description ? { description } : {}),
+    ...(op.public ? { security: [] } : {}),
+    ...(op.role ? { "x-required-role": op.role } : {}),
+    parameters: [
+      ...pathParamsOf(op),
+      ...queryParamsOf(op),
+      ...(op.headers ?? []).map((h) => ({ ...h, in: "header", required: false })),
+    ],
+    ...(op.body
+      ? {
+          requestBody: {
+            required: op.body.required,
+            ...(op.body.description ? { description: op.body.description } : {}),
+            content: { "application/json": { schema: toInputSchema(op.body.schema) } },
+          },
+        }
+      : {}),
+    responses: {
+      [op.success.status]: { description: op.success.description, content: success },
+      ...Object.fromEntries(
+        byStatus.map((code) => [ERROR_STATUS[code], { $ref: `#/components/responses/${code}` }]),
+      ),
+    },
+  };
+}
+
+/** The whole document; pure, built from the schemas each time it is asked for. */
+export function buildOpenApiDocument(): JsonObject {
+  const registry = createComponentRegistry();
+  const paths: Record<string, Record<string, JsonObject>> = {};
+  for (const op of OPERATIONS) {
+    paths[op.path] ??= {};
+    paths[op.path]![op.method.toLowerCase()] = toOperationObject(op, registry);
+  }
+  const errorTable = (Object.entries(ERROR_STATUS) as [ErrorCode, number][])
+    .map(([code, status]) => `\`${code}\` ${status}`)
+    .join(", ");
+  const components = convertComponents(registry);
+  components.Error = {
+    ...components.Error,
+    description: `Every error answer: { error: { code, message, details? } }; \`message\` is safe to show. Each code has one status: ${errorTable}.`,
+  };
+  return {
+    openapi: "3.1.1",
+    info: {
+      title: "IMEI Desk API",
+      version: "1",
+      description:
+        "Bulk IMEI checks and unlocks: create a draft batch from IMEIs or a CSV, confirm it, follow its progress, read the results. Authenticate with the browser's session cookie or `Authorization: Bearer imd_…` (create a token with `npm run token:create -- --email E`).",
+    },
+    tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),
+    security: [{ sessionCookie: [] }, { bearerAuth: [] }],
+    paths,
+    components: {
+      securitySchemes: {
+        sessionCookie: {
+          type: "apiKey",
+          in: "cookie",
+          name: "next-auth.session-token",
+          description:
+            "The session after signing in at /login (`__Secure-next-auth.session-token` over HTTPS). The role is read from the user on each request.",
+        },
+        bearerAuth: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "imd_…",
+          description:
+            "A personal API token, `imd_` and 43 more characters, from `npm run token:create -- --email E`; it acts as its user, with that user's role. Sent with a cookie, the token wins.",
+        },
+      },
+      schemas: components,
+      responses: errorResponses(),
+    },
+  };
+}
