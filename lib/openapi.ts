@@ -318,7 +318,16 @@ export const OPERATIONS: ApiOperation[] = [
 
 const componentRef = (name: string) => `#/components/schemas/${name}`;
 
-/** Drops the noise zod adds: the datetime regex beside `format`, and JavaScript's safe-integer bounds. */
+/**
+ * Drops the noise zod adds: the datetime regex beside `format`, and JavaScript's safe-integer bounds.
+ * Answers also lose `additionalProperties: false`: the server may add a field, and a client must not
+ * break on it (requests keep it: the server refuses unknown fields).
+ */
+function tidyOutput(ctx: { zodSchema: unknown; jsonSchema: JsonObject }): void {
+  tidy(ctx);
+  if (ctx.jsonSchema.additionalProperties === false) delete ctx.jsonSchema.additionalProperties;
+}
+
 function tidy({ zodSchema, jsonSchema }: { zodSchema: unknown; jsonSchema: JsonObject }): void {
   if (jsonSchema.format === "date-time") delete jsonSchema.pattern;
   if (jsonSchema.minimum === Number.MIN_SAFE_INTEGER) delete jsonSchema.minimum;
@@ -341,7 +350,7 @@ function convertComponents(registry: ComponentRegistry): Record<string, JsonObje
     target: "draft-2020-12",
     io: "output",
     uri: componentRef,
-    override: tidy,
+    override: tidyOutput,
   });
   return Object.fromEntries(
     Object.entries(schemas).map(([id, { $schema: _schema, $id: _id, ...schema }]) => [id, schema]),
@@ -370,7 +379,7 @@ function toOutputSchema(schema: z.ZodType, registry: ComponentRegistry): JsonObj
     target: "draft-2020-12",
     io: "output",
     metadata: registry,
-    override: tidy,
+    override: tidyOutput,
   });
   // Single-schema conversion puts the registered schemas it meets in $defs; they are components already.
   for (const key of Object.keys($defs ?? {})) {
