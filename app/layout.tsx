@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { connection } from "next/server";
 import type { ReactNode } from "react";
 import "./globals.css";
 
@@ -7,7 +8,10 @@ export const metadata: Metadata = {
   description: "Bulk IMEI checks and unlocks, placed exactly once.",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Every page renders per request, so that Next.js can put the request's CSP nonce on its scripts (a page
+  // prerendered at build time, such as the 404, would carry none and be blocked).
+  await connection();
   return (
     <html lang="en">
       <body className="min-h-screen">{children}</body>

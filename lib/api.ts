@@ -1,14 +1,17 @@
 /**
- * The one wrapper around route handlers: it authenticates, checks the role, hands the handler its
+ * The one wrapper around route handlers: it authenticates, refuses cross-site cookie requests
+ * (lib/auth/same-origin.ts), checks the role, hands the handler its
  * dependencies, holds the only try/catch and maps every error to `{ error: { code, message, details? } }`.
  *
  * Dependencies (database, upstream client, order engine) are the process's own by default. A test binds
  * a route to its own with `route.withDeps(deps)`, so it needs no module reloading and no global resets.
  */
 import { z } from "zod";
-import { authenticateRequest } from "@/lib/auth/session";
+import { checkCookieRequest } from "@/lib/auth/same-origin";
+import { authenticateCaller } from "@/lib/auth/session";
 import type { AppUser, Role } from "@/lib/auth/users";
 import { getDb, type Db } from "@/lib/db";
+import { getEnv } from "@/lib/env";
 import { AppError, errorResponse, fromZodError, isAppError } from "@/lib/errors";
 import type { GsmFusionClient } from "@/lib/gsmfusion";
 import { isInvalidUpstreamInputError, isUpstreamError } from "@/lib/gsmfusion/errors";
@@ -79,8 +82,10 @@ export function withAuth<P = Record<string, never>>(
 ): Route<P> {
   return createRoute<P>(async (source, req, params) => {
     const db = await source.db();
-    const user = await authenticateRequest(db, req.headers);
-    if (!user) throw new AppError("unauthorized", "Sign in, or send Authorization: Bearer <token>.");
+    const caller = await authenticateCaller(db, req.headers);
+    if (!caller) throw new AppError("unauthorized", "Sign in, or send Authorization: Bearer <token>.");
+    if (caller.via === "session") checkCookieRequest(req, getEnv().auth.publicOrigin);
+    const { user } = caller;
     if (options.role && user.role !== options.role) {
       throw new AppError("forbidden", `This needs the ${options.role} role.`);
     }

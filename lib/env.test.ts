@@ -1,8 +1,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
-import { EnvError, parseEnv } from "@/lib/env";
+import { describe, expect, it, vi } from "vitest";
+import { checkWebServerEnv, EnvError, parseEnv } from "@/lib/env";
 
 const SECRET = "s".repeat(40);
 
@@ -42,6 +42,8 @@ describe("parseEnv defaults", () => {
       dailySpendLimit: null,
       workerEnabled: true,
       manualSignalHandling: false,
+      host: "127.0.0.1",
+      auth: { publicOrigin: null, trustHost: true, trustedProxies: [] },
       upstream: {
         baseUrl: "http://127.0.0.1:4010",
         username: "sandbox",
@@ -114,6 +116,13 @@ describe("parseEnv rejects a malformed value with one line naming the variable",
     ["AUTH_SECRET", "too-short"],
     ["NODE_ENV", "staging"],
     ["WORKER_ENABLED", "yes"],
+    ["NEXTAUTH_URL", "desk.example.com"],
+    ["NEXTAUTH_URL", "ftp://desk.example.com"],
+    ["AUTH_TRUST_HOST", "yes"],
+    ["TRUSTED_PROXIES", "proxy.internal"],
+    ["TRUSTED_PROXIES", "10.0.0.0/33"],
+    ["TRUSTED_PROXIES", "10.0.0.1, 10.0.0.0/8/8"],
+    ["TRUSTED_PROXIES", "::1/129"],
   ])("%s=%s", (name, value) => {
     const error = envError({ AUTH_SECRET: SECRET, [name]: value });
     expect(error.message).not.toContain("\n");
@@ -189,5 +198,50 @@ describe("AUTH_SECRET", () => {
       expect(statSync(file).mode & 0o077).toBe(0);
       expect(parseEnv({}).authSecret).toBe(first);
     });
+  });
+});
+
+describe("sign-in behind proxies", () => {
+  it("reads TRUSTED_PROXIES as IP addresses and CIDR ranges, IPv4 and IPv6", () => {
+    const env = parseEnv({ AUTH_SECRET: SECRET, TRUSTED_PROXIES: " 127.0.0.1, 10.0.0.0/8,::1 ,fd00::/8" });
+    expect(env.auth.trustedProxies).toEqual(["127.0.0.1", "10.0.0.0/8", "::1", "fd00::/8"]);
+  });
+
+  it("keeps NEXTAUTH_URL's origin, and trusts the Host header by default only outside production", () => {
+    expect(parseEnv({ AUTH_SECRET: SECRET, NEXTAUTH_URL: "https://desk.example.com/" }).auth).toEqual({
+      publicOrigin: "https://desk.example.com",
+      trustHost: true,
+      trustedProxies: [],
+    });
+    const production = { NODE_ENV: "production", AUTH_SECRET: SECRET };
+    expect(parseEnv(production).auth.trustHost).toBe(false);
+    expect(parseEnv({ ...production, AUTH_TRUST_HOST: "true" }).auth.trustHost).toBe(true);
+    expect(parseEnv({ AUTH_SECRET: SECRET, AUTH_TRUST_HOST: "false" }).auth.trustHost).toBe(false);
+  });
+
+  it("the web server needs NEXTAUTH_URL or AUTH_TRUST_HOST=true in production", () => {
+    const production = { NODE_ENV: "production", AUTH_SECRET: SECRET };
+    expect(() => checkWebServerEnv(parseEnv(production))).toThrow(
+      /^Invalid configuration: NEXTAUTH_URL is required in production/,
+    );
+    expect(() =>
+      checkWebServerEnv(parseEnv({ ...production, NEXTAUTH_URL: "https://desk.example.com" })),
+    ).not.toThrow();
+    expect(() => checkWebServerEnv(parseEnv({ ...production, AUTH_TRUST_HOST: "true" }))).not.toThrow();
+    expect(() => checkWebServerEnv(parseEnv({ AUTH_SECRET: SECRET }))).not.toThrow();
+  });
+
+  it('hands next-auth AUTH_TRUST_HOST only when it is on (next-auth takes even "false" as on)', async () => {
+    for (const [value, expected] of [
+      ["false", undefined],
+      ["true", "true"],
+    ] as const) {
+      vi.stubEnv("AUTH_TRUST_HOST", value);
+      vi.resetModules();
+      const { getEnv } = await import("@/lib/env");
+      getEnv();
+      expect(process.env.AUTH_TRUST_HOST).toBe(expected);
+    }
+    vi.unstubAllEnvs();
   });
 });

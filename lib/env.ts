@@ -4,6 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { isIP } from "node:net";
 import path from "node:path";
 import { z } from "zod";
 import { SANDBOX_DEFAULTS } from "@/lib/gsmfusion/sandbox/defaults";
@@ -39,6 +40,25 @@ const rawSchema = z.object({
   // values are for tests that kill workers: a killed worker's orders wait out these leases.
   SUBMIT_LEASE_MS: z.coerce.number().int().min(100).optional(),
   SUBMIT_CLAIM_LEASE_MS: z.coerce.number().int().min(100).optional(),
+  NEXTAUTH_URL: z
+    .url("must be the address people open, such as https://desk.example.com")
+    .refine((v) => /^https?:\/\//.test(v), "must start with http:// or https://")
+    .optional(),
+  AUTH_TRUST_HOST: z.enum(["true", "false"]).optional(),
+  TRUSTED_PROXIES: z
+    .string()
+    .transform((v) =>
+      v
+        .split(",")
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (entries) => entries.every(isIpOrCidr),
+      "must be a comma list of IP addresses or CIDR ranges, such as 127.0.0.1,10.0.0.0/8",
+    )
+    .optional(),
+  HOST: z.string().min(1).default("127.0.0.1"),
 });
 
 export type Env = {
@@ -55,6 +75,16 @@ export type Env = {
   submitLeaseMs?: number;
   /** Lease on claimed, unsent orders (SUBMIT_CLAIM_LEASE_MS); undefined: the worker's default. */
   claimLeaseMs?: number;
+  /** Where `npm run demo` listens (HOST). */
+  host: string;
+  auth: {
+    /** The origin people open (NEXTAUTH_URL), or null: take it from the request's Host. */
+    publicOrigin: string | null;
+    /** next-auth may build its URLs from the request's Host / X-Forwarded-Host (AUTH_TRUST_HOST). */
+    trustHost: boolean;
+    /** Peers whose X-Forwarded-* headers are believed (TRUSTED_PROXIES): IP addresses and CIDR ranges. */
+    trustedProxies: string[];
+  };
   upstream: {
     baseUrl: string;
     username: string;
@@ -68,6 +98,16 @@ export type Env = {
 
 export class EnvError extends Error {
   override name = "EnvError";
+}
+
+/** An IPv4 or IPv6 address, optionally with a /prefix of the right size. */
+function isIpOrCidr(entry: string): boolean {
+  const [address = "", prefix, ...rest] = entry.split("/");
+  const family = isIP(address);
+  if (!family || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d+$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
 }
 
 function isLoopback(url: string): boolean {
@@ -136,6 +176,13 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     manualSignalHandling: Boolean(raw.NEXT_MANUAL_SIG_HANDLE),
     submitLeaseMs: raw.SUBMIT_LEASE_MS,
     claimLeaseMs: raw.SUBMIT_CLAIM_LEASE_MS,
+    host: raw.HOST,
+    auth: {
+      publicOrigin: raw.NEXTAUTH_URL ? new URL(raw.NEXTAUTH_URL).origin : null,
+      // Outside production the app is opened under whatever name works (localhost, 127.0.0.1, a LAN name).
+      trustHost: raw.AUTH_TRUST_HOST ? raw.AUTH_TRUST_HOST === "true" : raw.NODE_ENV !== "production",
+      trustedProxies: raw.TRUSTED_PROXIES ?? [],
+    },
     upstream: {
       baseUrl,
       username: raw.GSM_FUSION_USERNAME ?? SANDBOX_DEFAULTS.username,
@@ -149,11 +196,25 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
 }
 
 /**
- * next-auth reads its own variables. Self-hosted behind any host name, it should take the origin from
- * the request unless NEXTAUTH_URL pins one.
+ * The web server needs to know the address people open: NEXTAUTH_URL, or AUTH_TRUST_HOST=true to take it
+ * from each request. In production neither is assumed (next-auth would quietly build its redirects and
+ * cookie names for http://localhost:3000). The worker and the command-line tools do not sign anyone in.
  */
-function configureLibraries(): void {
-  if (!process.env.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST ??= "true";
+export function checkWebServerEnv(env: Env): void {
+  if (env.nodeEnv === "production" && !env.auth.publicOrigin && !env.auth.trustHost) {
+    throw new EnvError(
+      "Invalid configuration: NEXTAUTH_URL is required in production (the address people open, such as https://desk.example.com), or set AUTH_TRUST_HOST=true",
+    );
+  }
+}
+
+/**
+ * next-auth reads its own variables, and takes any non-empty AUTH_TRUST_HOST (even "false") as true: it
+ * is set or removed here to match the parsed setting.
+ */
+function configureLibraries(env: Env): void {
+  if (env.auth.trustHost) process.env.AUTH_TRUST_HOST = "true";
+  else delete process.env.AUTH_TRUST_HOST;
 }
 
 let cached: Env | undefined;
@@ -162,7 +223,7 @@ let cached: Env | undefined;
 export function getEnv(): Env {
   if (!cached) {
     cached = parseEnv();
-    configureLibraries();
+    configureLibraries(cached);
   }
   return cached;
 }

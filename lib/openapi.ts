@@ -5,7 +5,14 @@
  * paths, methods, auth, statuses. lib/openapi.test.ts fails when the route files and this list disagree.
  */
 import { z } from "zod";
-import { meSchema, type Role } from "@/lib/auth/schemas";
+import {
+  apiTokenListSchema,
+  apiTokenSchema,
+  createdTokenSchema,
+  createTokenSchema,
+  meSchema,
+  type Role,
+} from "@/lib/auth/schemas";
 import {
   BATCH_EVENTS,
   batchProgressSchema,
@@ -71,7 +78,7 @@ export type ApiOperation = {
 };
 
 const TAGS = {
-  account: "Who is calling",
+  account: "Who is calling, and their API tokens",
   services: "The GSM Fusion service catalogue, cached",
   batches: "Draft, price, confirm and follow a batch of IMEIs",
   orders: "The order history, one order, resolving uncertain orders, syncing results",
@@ -85,6 +92,9 @@ const COMPONENT_SCHEMAS: Record<string, z.ZodType> = {
   FieldIssue: fieldIssueSchema,
   ValidationDetails: validationDetailsSchema,
   Me: meSchema,
+  ApiToken: apiTokenSchema,
+  ApiTokenList: apiTokenListSchema,
+  CreatedApiToken: createdTokenSchema,
   Service: apiServiceSchema,
   ServiceList: servicesResponseSchema,
   DraftSummary: draftSummarySchema,
@@ -100,10 +110,12 @@ const COMPONENT_SCHEMAS: Record<string, z.ZodType> = {
 const ERROR_DESCRIPTIONS: Record<ErrorCode, string> = {
   bad_request: "The body is not JSON.",
   unauthorized: "No valid session cookie or bearer token (or the user is disabled).",
-  forbidden: "Signed in, but this needs another role.",
+  forbidden:
+    "Signed in, but this needs another role; or a request with the session cookie that did not come from this app's own pages.",
   not_found: "No such object, or one this user may not see.",
   conflict: "The object's current state does not allow this (see the message).",
   payload_too_large: "More IMEIs than a batch holds.",
+  unsupported_media_type: "A request with the session cookie whose body is not JSON.",
   validation_failed:
     "The input has the wrong shape or values; `details.issues` names each field (and line, for lists).",
   rate_limited: "Too many attempts; wait and try again.",
@@ -147,6 +159,41 @@ export const OPERATIONS: ApiOperation[] = [
     summary: "The signed-in user (session or bearer token)",
     success: { status: 200, description: "The user.", json: meSchema },
     errors: [],
+  },
+  {
+    method: "GET",
+    path: "/api/v1/tokens",
+    operationId: "listApiTokens",
+    tag: "account",
+    summary: "The caller's API tokens (an admin's list holds everyone's)",
+    description:
+      "Newest first, with their status, expiry and last use; never the secret. Revoked and expired tokens stay listed.",
+    success: { status: 200, description: "The tokens.", json: apiTokenListSchema },
+    errors: [],
+  },
+  {
+    method: "POST",
+    path: "/api/v1/tokens",
+    operationId: "createApiToken",
+    tag: "account",
+    summary: "Make an API token for the caller; the secret is in this answer only",
+    description:
+      "Only with the session cookie (a signed-in person): a request authenticated by another token is a 403. Without `expiresInDays` the token does not expire.",
+    body: { schema: createTokenSchema, required: true },
+    success: { status: 201, description: "The token, with its secret.", json: createdTokenSchema },
+    errors: ["bad_request", "forbidden", "validation_failed"],
+  },
+  {
+    method: "DELETE",
+    path: "/api/v1/tokens/{id}",
+    operationId: "revokeApiToken",
+    tag: "account",
+    summary: "Revoke an API token (one's own; an admin, anyone's)",
+    description:
+      "From then on the token is a 401. Revoking twice answers the same token. Another user's token is a 404.",
+    pathParams: idParam("API token"),
+    success: { status: 200, description: "The revoked token.", json: apiTokenSchema },
+    errors: ["not_found"],
   },
   {
     method: "GET",
@@ -460,8 +507,11 @@ function queryParamsOf(op: ApiOperation): JsonObject[] {
 }
 
 function toOperationObject(op: ApiOperation, registry: ComponentRegistry): JsonObject {
+  // A state-changing request with the session cookie must come from this app's pages, with a JSON body.
+  const cookieChecks = !op.public && op.method !== "GET";
   const errorCodes: ErrorCode[] = [
     ...(op.public ? [] : (["unauthorized"] as const)),
+    ...(cookieChecks ? (["forbidden", "unsupported_media_type"] as const) : []),
     ...(op.role ? (["forbidden"] as const) : []),
     ...op.errors,
     "internal",
@@ -527,7 +577,7 @@ export function buildOpenApiDocument(): JsonObject {
       title: "IMEI Desk API",
       version: "1",
       description:
-        "Bulk IMEI checks and unlocks: create a draft batch from IMEIs or a CSV, confirm it, follow its progress, read the results. Authenticate with the browser's session cookie or `Authorization: Bearer imd_…` (create a token with `npm run token:create -- --email E`).",
+        "Bulk IMEI checks and unlocks: create a draft batch from IMEIs or a CSV, confirm it, follow its progress, read the results. Authenticate with the browser's session cookie or `Authorization: Bearer imd_…` (create a token with `npm run token:create -- --email E`, or POST /api/v1/tokens while signed in). With the session cookie, a POST, PUT, PATCH or DELETE must come from the app's own origin (`Origin`, or `Sec-Fetch-Site: same-origin`) and send JSON.",
     },
     tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),
     security: [{ sessionCookie: [] }, { bearerAuth: [] }],
@@ -546,7 +596,7 @@ export function buildOpenApiDocument(): JsonObject {
           scheme: "bearer",
           bearerFormat: "imd_…",
           description:
-            "A personal API token, `imd_` and 43 more characters, from `npm run token:create -- --email E`; it acts as its user, with that user's role. Sent with a cookie, the token wins.",
+            "A personal API token, `imd_` and 43 more characters, from `npm run token:create -- --email E [--expires-in-days N]` or POST /api/v1/tokens; it acts as its user, with that user's role, until it expires or is revoked. Sent with a cookie, the token wins.",
         },
       },
       schemas: components,

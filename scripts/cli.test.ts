@@ -135,6 +135,24 @@ describe("user:create and token:create", () => {
     expect(await db.prisma.user.count()).toBe(2);
   });
 
+  it("token:create --expires-in-days makes a token that stops working then", async () => {
+    const run = await runScript("token-create.ts", ["--email", "op@shop.test", "--expires-in-days", "7"]);
+    expect(run).toMatchObject({ code: 0, stderr: "" });
+    const out = lines(run.stdout);
+    expect(out[0]).toMatch(/^Token imd_.{6}… for op@shop\.test \(operator\), expires \d{4}-\d\d-\d\dT/);
+    const row = await db.prisma.apiToken.findFirstOrThrow({ orderBy: { createdAt: "desc" } });
+    expect(Math.abs(row.expiresAt!.getTime() - (Date.now() + 7 * 24 * 60 * 60_000))).toBeLessThan(60_000);
+    expect(await authenticateToken(db, out[1]!)).not.toBeNull();
+    await db.prisma.apiToken.update({ where: { id: row.id }, data: { expiresAt: new Date(Date.now() - 1) } });
+    expect(await authenticateToken(db, out[1]!)).toBeNull();
+
+    const bad = await runScript("token-create.ts", ["--email", "op@shop.test", "--expires-in-days", "soon"]);
+    expect(bad.code).toBe(1);
+    expect(lines(bad.stderr)).toEqual([
+      "Error: --expires-in-days must be a whole number of days, such as 90",
+    ]);
+  });
+
   it("a malformed setting stops a command with one line naming it, before touching anything", async () => {
     const run = await runScript("db-migrate.ts", [], { DATABASE_URL: "mysql://localhost/shop" });
     expect(run.code).toBe(1);

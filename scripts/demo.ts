@@ -1,6 +1,7 @@
 // npm run demo — the whole app on one machine: SQLite, the sandbox upstream and a seeded admin.
 // Builds the app, applies migrations, seeds an admin (its password is printed once, on first start),
-// starts the sandbox unless GSM_FUSION_BASE_URL points elsewhere, then runs `next start`.
+// starts the sandbox unless GSM_FUSION_BASE_URL points elsewhere, then runs `next start` on 127.0.0.1
+// (HOST=0.0.0.0 opens it to the network).
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
@@ -12,6 +13,13 @@ import { runCli } from "./cli";
 
 const DEMO_ADMIN_EMAIL = "admin@imei-desk.local";
 const nextBin = path.resolve("node_modules/next/dist/bin/next");
+
+/** The address to open: a wildcard listener is reached through any of the machine's names. */
+function demoUrl(host: string, port: number): string {
+  if (host === "0.0.0.0" || host === "::")
+    return `http://<this machine's address>:${port} (listening on all interfaces)`;
+  return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+}
 
 await runCli(async () => {
   const env = getEnv();
@@ -44,17 +52,20 @@ await runCli(async () => {
     if (build.status !== 0) throw new Error("next build failed");
   }
 
-  const app = spawn(process.execPath, [nextBin, "start", "-p", String(env.port)], {
+  const app = spawn(process.execPath, [nextBin, "start", "-p", String(env.port), "-H", env.host], {
     stdio: "inherit",
     env: {
       ...process.env,
       NODE_ENV: "production",
       NEXT_MANUAL_SIG_HANDLE: "true",
       AUTH_SECRET: env.authSecret,
+      // The demo is opened under whatever name reaches it (localhost, 127.0.0.1, a LAN address); a real
+      // deployment sets NEXTAUTH_URL instead.
+      ...(env.auth.publicOrigin ? {} : { AUTH_TRUST_HOST: "true" }),
       NEXT_TELEMETRY_DISABLED: "1",
     },
   });
-  console.log(`IMEI Desk on http://localhost:${env.port} (Ctrl+C to stop)`);
+  console.log(`IMEI Desk on ${demoUrl(env.host, env.port)} (Ctrl+C to stop)`);
   const stop = () => app.kill("SIGTERM");
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);

@@ -16,8 +16,10 @@ Object.assign(process.env, {
   AUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-e2e-secret",
   SANDBOX_PORT: String(sandboxPort),
   PORT: String(port),
+  NEXTAUTH_URL: `http://127.0.0.1:${port}`,
   NEXT_TELEMETRY_DISABLED: "1",
 });
+delete process.env.TRUSTED_PROXIES;
 
 const { getDb } = await import("@/lib/db");
 const { createUser } = await import("@/lib/auth/users");

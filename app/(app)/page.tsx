@@ -4,7 +4,9 @@ import { buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
+import { SignInNotice } from "@/components/layout/sign-in-notice";
 import { requireUser } from "@/lib/auth/current";
+import { getSignInNotice } from "@/lib/auth/login-activity";
 import { countUncertainOrders, listBatchSummaries } from "@/lib/batches/progress";
 import { getDb } from "@/lib/db";
 import { formatCount, formatDateTime, formatMoney } from "@/lib/format";
@@ -23,10 +25,11 @@ const STATUS_TONE = {
 export default async function DashboardPage() {
   const user = await requireUser();
   const db = await getDb();
-  const [batches, uncertain, timeZone] = await Promise.all([
+  const [batches, uncertain, timeZone, signInNotice] = await Promise.all([
     listBatchSummaries(db, { ownerId: user.role === "admin" ? undefined : user.id, limit: 25 }),
     countUncertainOrders(db),
     getViewerTimeZone(),
+    getSignInNotice(db, user.id),
   ]);
   const newBatch = (
     <Link href="/batches/new" className={buttonClasses("primary")}>
@@ -40,6 +43,7 @@ export default async function DashboardPage() {
         description="Your batches, what they cost, and what needs a person."
         actions={batches.length > 0 ? newBatch : undefined}
       />
+      {signInNotice ? <SignInNotice notice={signInNotice} timeZone={timeZone} /> : null}
       {uncertain > 0 ? (
         <div
           role="note"

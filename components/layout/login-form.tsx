@@ -3,11 +3,7 @@
 import { signIn } from "next-auth/react";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useState, type FormEvent } from "react";
-
-/** Only same-site paths are followed after sign-in. */
-function safeCallback(raw: string | null): string {
-  return raw && raw.startsWith("/") && !raw.startsWith("//") ? raw : "/";
-}
+import { safeCallbackPath } from "@/lib/auth/callback-url";
 
 export function LoginForm() {
   const router = useRouter();
@@ -32,7 +28,7 @@ export function LoginForm() {
       );
       return;
     }
-    router.replace(safeCallback(params.get("callbackUrl")));
+    router.replace(safeCallbackPath(params.get("callbackUrl"), window.location.origin));
     router.refresh();
   }
 

@@ -11,7 +11,8 @@ import { getUserById, type AppUser } from "./users";
 
 const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
 
-function readCookie(cookieHeader: string | null, name: string): string | undefined {
+/** One cookie from a Cookie header; a malformed one is absent. */
+export function readCookie(cookieHeader: string | null | undefined, name: string): string | undefined {
   for (const part of (cookieHeader ?? "").split(";")) {
     const [key, ...rest] = part.trim().split("=");
     if (key !== name) continue;
@@ -41,10 +42,21 @@ export function bearerToken(headers: Headers): string | null {
   return match?.[1] ?? null;
 }
 
+/** Who is asking, and how: a bearer token, or the session cookie a browser sends on its own. */
+export type Caller = { user: AppUser; via: "token" | "session" };
+
+export async function authenticateCaller(db: Db, headers: Headers): Promise<Caller | null> {
+  const token = bearerToken(headers);
+  if (token) {
+    const user = await authenticateToken(db, token);
+    return user && { user, via: "token" };
+  }
+  const userId = await sessionUserId(headers);
+  const user = userId ? await getUserById(db, userId) : null;
+  return user && { user, via: "session" };
+}
+
 /** The signed-in user for a request, or null. */
 export async function authenticateRequest(db: Db, headers: Headers): Promise<AppUser | null> {
-  const token = bearerToken(headers);
-  if (token) return authenticateToken(db, token);
-  const userId = await sessionUserId(headers);
-  return userId ? getUserById(db, userId) : null;
+  return (await authenticateCaller(db, headers))?.user ?? null;
 }

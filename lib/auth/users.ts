@@ -1,17 +1,20 @@
-/** Users: creation, lookup and the credential check behind the login page (rate-limited and audited). */
+/** Users: creation and lookup. The credential check behind the login page is lib/auth/login.ts. */
 import { z } from "zod";
 import { parseMoney } from "@/lib/money";
-import { recordAudit } from "@/lib/admin/audit";
 import type { Db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { burnPasswordCheck, hashPassword, verifyPassword } from "./password";
+import { hashPassword } from "./password";
 import { ROLES, type Role } from "./schemas";
 
 export { ROLES, type Role };
 
 export type AppUser = { id: string; email: string; name: string; role: Role };
 
-export const emailSchema = z.string().trim().toLowerCase().pipe(z.email("must be an email address"));
+export const emailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email("must be an email address").max(254, "must be at most 254 characters"));
 export const passwordSchema = z.string().min(8, "must be at least 8 characters").max(200);
 export const roleSchema = z.enum(ROLES, { message: "must be admin or operator" });
 
@@ -62,71 +65,4 @@ export async function getUserByEmail(db: Db, email: string): Promise<AppUser | n
 
 export async function countUsers(db: Db): Promise<number> {
   return db.prisma.user.count();
-}
-
-// Failed logins allowed in the window, per account and per client address.
-export const LOGIN_LIMITS = { windowMs: 15 * 60_000, perAccount: 5, perIp: 20 } as const;
-
-async function recentFailures(db: Db, key: string, since: Date): Promise<number> {
-  return db.prisma.loginAttempt.count({ where: { key, createdAt: { gte: since } } });
-}
-
-export type LoginResult =
-  { ok: true; user: AppUser } | { ok: false; reason: "invalid" | "rate_limited"; message: string };
-
-/**
- * Checks an email and password. Failures are counted per account and per IP, and once either limit is
- * reached even a correct password is refused until the window passes. Every failure is audited.
- *
- * The attempt is recorded BEFORE the password is checked and removed again on success, so parallel
- * guesses see each other and cannot slip past the limit together.
- */
-export async function verifyCredentials(
-  db: Db,
-  email: string,
-  password: string,
-  ip: string | null,
-): Promise<LoginResult> {
-  const normalized = email.trim().toLowerCase();
-  const since = new Date(Date.now() - LOGIN_LIMITS.windowMs);
-  const keys = [`email:${normalized}`, ...(ip ? [`ip:${ip}`] : [])];
-  const attempts = await db.write((prisma) =>
-    Promise.all(keys.map((key) => prisma.loginAttempt.create({ data: { key } }))),
-  );
-  const [byAccount, byIp] = await Promise.all(keys.map((key) => recentFailures(db, key, since)));
-  if ((byAccount ?? 0) > LOGIN_LIMITS.perAccount || (byIp ?? 0) > LOGIN_LIMITS.perIp) {
-    // A refused attempt is never checked, so it is no failure of its own and does not extend the lock.
-    await db.write((prisma) =>
-      prisma.loginAttempt.deleteMany({ where: { id: { in: attempts.map((a) => a.id) } } }),
-    );
-    await recordAudit(db, { action: "login.rate_limited", details: { email: normalized }, ip });
-    const minutes = Math.round(LOGIN_LIMITS.windowMs / 60_000);
-    return {
-      ok: false,
-      reason: "rate_limited",
-      message: `Too many failed sign-ins. Try again in ${minutes} minutes.`,
-    };
-  }
-
-  const row = await db.prisma.user.findUnique({ where: { email: normalized } });
-  let valid = false;
-  if (row && !row.disabled) valid = await verifyPassword(password, row.passwordHash);
-  else await burnPasswordCheck(password);
-  if (!valid || !row) {
-    // Attempts older than the window count for nothing; dropping them here keeps the table the size of
-    // one window (the audit trail keeps the history).
-    await db.write((prisma) => prisma.loginAttempt.deleteMany({ where: { createdAt: { lt: since } } }));
-    await recordAudit(db, {
-      actorId: row?.id ?? null,
-      action: "login.failed",
-      details: { email: normalized },
-      ip,
-    });
-    return { ok: false, reason: "invalid", message: "Wrong email or password." };
-  }
-  await db.write((prisma) =>
-    prisma.loginAttempt.deleteMany({ where: { id: { in: attempts.map((a) => a.id) } } }),
-  );
-  await recordAudit(db, { actorId: row.id, action: "login.succeeded", ip });
-  return { ok: true, user: toAppUser(row) };
 }

@@ -2,7 +2,11 @@
 import NextAuth from "next-auth";
 import { getAuthOptions } from "@/lib/auth/options";
 
-const handler = (req: Request, ctx: { params: Promise<{ nextauth: string[] }> }) =>
-  NextAuth(getAuthOptions())(req, ctx);
+const handler = async (req: Request, ctx: { params: Promise<{ nextauth: string[] }> }) => {
+  const cookies: string[] = [];
+  const response: Response = await NextAuth(getAuthOptions((cookie) => cookies.push(cookie)))(req, ctx);
+  for (const cookie of cookies) response.headers.append("set-cookie", cookie);
+  return response;
+};
 
 export { handler as GET, handler as POST };
