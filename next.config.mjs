@@ -6,6 +6,11 @@ const nextConfig = {
   poweredByHeader: false,
   // forbidden() and app/(app)/forbidden.tsx: a page a role may not see answers a real 403.
   experimental: { authInterrupts: true },
+  // proxy.ts sets every security header (lib/security-headers.ts) on pages and API answers; the files it
+  // does not see (built scripts and styles, the favicon) still must not be sniffed as another type.
+  async headers() {
+    return [{ source: "/:path*", headers: [{ key: "X-Content-Type-Options", value: "nosniff" }] }];
+  },
   // Separate build folders let several builds (parallel browser-test runs, say) share one checkout.
   distDir: process.env.NEXT_DIST_DIR || ".next",
 };

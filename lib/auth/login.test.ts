@@ -129,13 +129,13 @@ describeEachDb("sign-in", (provider) => {
       expect(await signIn({ email: row.email, ip })).toMatchObject({ ok: true });
       expect(await attempts(pair)).toBe(0); // the client proved the password: its typos are forgiven
 
-      // Two more failures than free, the last a second ago: this client waits 2 s × 2² = 8 s from it.
+      // Two more failures than free, the last a second ago: this client waits 5 s × 2² = 20 s from it.
       await addFailures(pair, LOGIN_LIMITS.backoffAfter + 2, 1_000);
       const slowed = await signIn({ email: row.email, ip });
       expect(slowed).toEqual({
         ok: false,
         reason: "rate_limited",
-        message: "Too many failed sign-ins. Try again in 7 seconds.",
+        message: "Too many failed sign-ins. Try again in 19 seconds.",
       });
       // A refused attempt is not checked, adds no failure and so does not extend the wait.
       expect(await attempts(pair)).toBe(LOGIN_LIMITS.backoffAfter + 2);

@@ -33,7 +33,7 @@ export const LOGIN_LIMITS = {
   /** Failures per (account, address) before each next attempt must wait… */
   backoffAfter: 3,
   /** …this long, doubling with every further failure, up to backoffMaxMs. */
-  backoffBaseMs: 2_000,
+  backoffBaseMs: 5_000,
   backoffMaxMs: 5 * 60_000,
 } as const;
 
