@@ -4,6 +4,7 @@ import { signIn } from "next-auth/react";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { safeCallbackPath } from "@/lib/auth/callback-url";
+import { LOGIN_INPUT_LIMITS } from "@/lib/auth/schemas";
 
 export function LoginForm() {
   const router = useRouter();
@@ -43,6 +44,7 @@ export function LoginForm() {
           name="email"
           type="email"
           autoComplete="username"
+          maxLength={LOGIN_INPUT_LIMITS.email}
           required
           autoFocus
           className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-indigo-500 focus:ring-2 focus:ring-indigo-200 focus:outline-none"
@@ -57,6 +59,7 @@ export function LoginForm() {
           name="password"
           type="password"
           autoComplete="current-password"
+          maxLength={LOGIN_INPUT_LIMITS.password}
           required
           className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-indigo-500 focus:ring-2 focus:ring-indigo-200 focus:outline-none"
         />

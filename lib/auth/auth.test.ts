@@ -1,42 +1,23 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createApiToken, authenticateToken } from "@/lib/auth/tokens";
-import { hashPassword } from "@/lib/auth/password";
-import { createUser, type Role } from "@/lib/auth/users";
+import { createUser } from "@/lib/auth/users";
 import { AppError } from "@/lib/errors";
 import { createTestDb, describeEachDb, type TestDb } from "@/lib/test/db";
-
-const PASSWORD = "correct horse battery";
-let seq = 0;
-const uniqueEmail = (tag: string) => `${tag}-${++seq}-${randomBytes(3).toString("hex")}@shop.test`;
-
-// One bcrypt hash (cost 12, ~0.4 s) shared by the users these tests insert directly.
-const sharedHash = hashPassword(PASSWORD);
+import { insertTestUser, TEST_PASSWORD as PASSWORD, uniqueEmail } from "@/lib/test/users";
 
 describeEachDb("auth", (provider) => {
   let db: TestDb;
-  let passwordHash: string;
 
   beforeAll(async () => {
     db = await createTestDb(provider);
-    passwordHash = await sharedHash;
   });
   afterAll(async () => {
     await db.drop();
   });
 
-  async function insertUser(options: { email?: string; role?: Role; disabled?: boolean } = {}) {
-    return db.prisma.user.create({
-      data: {
-        email: options.email ?? uniqueEmail("user"),
-        name: "Test",
-        passwordHash,
-        role: options.role ?? "operator",
-        disabled: options.disabled ?? false,
-      },
-    });
-  }
+  const insertUser = (options: Parameters<typeof insertTestUser>[1] = {}) => insertTestUser(db, options);
 
   describe("createUser", () => {
     it("normalises the email, stores a bcrypt hash and never the password", async () => {

@@ -1,44 +1,25 @@
-import { randomBytes } from "node:crypto";
 import { statSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOGIN_LIMITS, verifyCredentials, type LoginInput } from "@/lib/auth/login";
 import { getSignInNotice } from "@/lib/auth/login-activity";
-import { hashPassword } from "@/lib/auth/password";
 import { LOGIN_INPUT_LIMITS } from "@/lib/auth/schemas";
-import type { Role } from "@/lib/auth/users";
 import { createTestDb, describeEachDb, type TestDb } from "@/lib/test/db";
+import { insertTestUser, TEST_PASSWORD as PASSWORD, uniqueEmail } from "@/lib/test/users";
 
-const PASSWORD = "correct horse battery";
 let seq = 0;
-const uniqueEmail = (tag: string) => `${tag}-${++seq}-${randomBytes(3).toString("hex")}@shop.test`;
 const uniqueIp = () => `198.51.${Math.floor(++seq / 250)}.${seq % 250}`;
-
-// One bcrypt hash (cost 12, ~0.4 s) shared by the users these tests insert directly.
-const sharedHash = hashPassword(PASSWORD);
 
 describeEachDb("sign-in", (provider) => {
   let db: TestDb;
-  let passwordHash: string;
 
   beforeAll(async () => {
     db = await createTestDb(provider);
-    passwordHash = await sharedHash;
   });
   afterAll(async () => {
     await db.drop();
   });
 
-  async function insertUser(options: { role?: Role; disabled?: boolean } = {}) {
-    return db.prisma.user.create({
-      data: {
-        email: uniqueEmail("user"),
-        name: "Test",
-        passwordHash,
-        role: options.role ?? "operator",
-        disabled: options.disabled ?? false,
-      },
-    });
-  }
+  const insertUser = (options: Parameters<typeof insertTestUser>[1] = {}) => insertTestUser(db, options);
 
   const signIn = (input: Partial<LoginInput> & { email: string }) =>
     verifyCredentials(db, { password: PASSWORD, ip: null, ...input });
