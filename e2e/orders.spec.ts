@@ -5,9 +5,13 @@ const IMEIS = ["356938035643809", "490154203237518"];
 
 test("orders placed through the API show up in the history, with their detail and the dashboard", async ({
   page,
+  baseURL,
 }, testInfo) => {
+  // With the session cookie a state change must say it comes from the app's own origin, as the pages do.
+  const headers = { origin: new URL(baseURL!).origin };
   const draft = await page.request.post("/api/v1/batches", {
     data: { serviceId: "1739", imeis: IMEIS, name: "api-script" },
+    headers,
   });
   expect(draft.status()).toBe(201);
   const { id, toSubmit, estimatedCost } = (await draft.json()) as {
@@ -16,7 +20,7 @@ test("orders placed through the API show up in the history, with their detail an
     estimatedCost: string;
   };
   expect({ toSubmit, estimatedCost }).toEqual({ toSubmit: 2, estimatedCost: "0.16" });
-  expect((await page.request.post(`/api/v1/batches/${id}/confirm`)).status()).toBe(202);
+  expect((await page.request.post(`/api/v1/batches/${id}/confirm`, { headers })).status()).toBe(202);
 
   // The worker inside the server places them; the sandbox completes them within seconds.
   await expect
