@@ -6,6 +6,7 @@
  * a route to its own with `route.withDeps(deps)`, so it needs no module reloading and no global resets.
  */
 import { z } from "zod";
+import { hasRole } from "@/lib/auth/permissions";
 import { authenticateRequest } from "@/lib/auth/session";
 import type { AppUser, Role } from "@/lib/auth/users";
 import { getDb, type Db } from "@/lib/db";
@@ -81,7 +82,7 @@ export function withAuth<P = Record<string, never>>(
     const db = await source.db();
     const user = await authenticateRequest(db, req.headers);
     if (!user) throw new AppError("unauthorized", "Sign in, or send Authorization: Bearer <token>.");
-    if (options.role && user.role !== options.role) {
+    if (options.role && !hasRole(user, options.role)) {
       throw new AppError("forbidden", `This needs the ${options.role} role.`);
     }
     return handler({ req, user, params, db, upstream: source.upstream(), engine: source.engine() });
