@@ -1,13 +1,6 @@
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
 import { E2E_OPERATOR } from "./credentials";
-
-async function signIn(page: Page, user: { email: string; password: string }) {
-  await page.goto("/login");
-  await page.getByLabel("Email").fill(user.email);
-  await page.getByLabel("Password").fill(user.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
-}
+import { signIn } from "./sign-in";
 
 async function attachScreenshot(page: Page, testInfo: TestInfo, name: string) {
   const path = testInfo.outputPath(`${name}.png`);

@@ -211,9 +211,17 @@ test.describe("failures the sandbox does not produce (API answers stubbed in the
   test("without live updates the page polls; uncertain orders are explained and resolved; a batch is cancelled", async ({
     page,
   }, testInfo) => {
+    // The page checks on the server that the batch exists and who may see it: a real draft of the
+    // admin's, whose answers in the browser are stubbed.
+    const body = "35779999000001";
+    const draft = await page.request.post("/api/v1/batches", {
+      data: { serviceId: "1739", imeis: [body + luhnCheckDigit(body)], name: "stub" },
+    });
+    expect(draft.status()).toBe(201);
+    const batchId = ((await draft.json()) as { id: string }).id;
     // Stubbed answers have the API's full shapes: the page parses them with the same schemas.
     const progress: BatchProgress = {
-      id: "stub-batch",
+      id: batchId,
       status: "running",
       service: { id: "1739", title: "Apple checker (stub)" },
       sourceName: "stub.csv",
@@ -244,7 +252,7 @@ test.describe("failures the sandbox does not produce (API answers stubbed in the
       extra: Partial<ApiOrder> = {},
     ): ApiOrder => ({
       id,
-      batchId: "stub-batch",
+      batchId,
       imei,
       line,
       serviceId: "1739",
@@ -264,11 +272,11 @@ test.describe("failures the sandbox does not produce (API answers stubbed in the
     });
     let uncertainResolved = false;
     const resolutions: unknown[] = [];
-    await page.route("**/api/v1/batches/stub-batch/events", (route) =>
+    await page.route(`**/api/v1/batches/${batchId}/events`, (route) =>
       route.fulfill({ status: 500, body: "" }),
     );
-    await page.route("**/api/v1/batches/stub-batch", (route) => route.fulfill({ json: progress }));
-    await page.route("**/api/v1/batches/stub-batch/cancel", (route) => {
+    await page.route(`**/api/v1/batches/${batchId}`, (route) => route.fulfill({ json: progress }));
+    await page.route(`**/api/v1/batches/${batchId}/cancel`, (route) => {
       progress.status = "cancelled";
       progress.counts = { ...progress.counts, queued: 0, cancelled: 1 };
       return route.fulfill({ json: progress });
@@ -311,7 +319,7 @@ test.describe("failures the sandbox does not produce (API answers stubbed in the
       return route.fulfill({ json: resolved });
     });
 
-    await page.goto("/batches/stub-batch");
+    await page.goto(`/batches/${batchId}`);
     await expect(page.getByTestId("progress-summary")).toContainText("1 of 3 finished");
     await expect(page.getByText("Live updates unavailable; refreshing every 3 s")).toBeVisible();
     const orders = page.getByRole("table", { name: "Orders of this batch" });

@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { checkCookieRequest } from "@/lib/auth/same-origin";
+import { hasRole } from "@/lib/auth/permissions";
 import { authenticateCaller } from "@/lib/auth/session";
 import type { AppUser, Role } from "@/lib/auth/users";
 import { getDb, type Db } from "@/lib/db";
@@ -86,7 +87,7 @@ export function withAuth<P = Record<string, never>>(
     if (!caller) throw new AppError("unauthorized", "Sign in, or send Authorization: Bearer <token>.");
     if (caller.via === "session") checkCookieRequest(req, getEnv().auth.publicOrigin);
     const { user } = caller;
-    if (options.role && user.role !== options.role) {
+    if (options.role && !hasRole(user, options.role)) {
       throw new AppError("forbidden", `This needs the ${options.role} role.`);
     }
     return handler({ req, user, params, db, upstream: source.upstream(), engine: source.engine() });

@@ -3,50 +3,11 @@
  * and every operation a route, with the same auth and role), and its structure: OpenAPI 3.1, references
  * that resolve, unique operation ids, the errors each kind of route can give.
  */
-import { readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { BATCH_EVENTS } from "@/lib/batches/schemas";
 import { ERROR_STATUS } from "@/lib/errors";
-import { buildOpenApiDocument, HTTP_METHODS, OPERATIONS, type JsonObject } from "./openapi";
-
-const appDir = path.resolve(import.meta.dirname, "../app");
-const v1Dir = path.join(appDir, "api/v1");
-
-type RouteMethod = { key: string; wrapper: string; role: string | undefined };
-
-/** Each exported handler of app/api/v1/**\/route.ts as "METHOD /api/v1/path/{param}". */
-function scanRoutes(): RouteMethod[] {
-  const files = (readdirSync(v1Dir, { recursive: true }) as string[]).filter(
-    (file) => path.basename(file) === "route.ts",
-  );
-  return files.flatMap((file) => {
-    const template =
-      "/" +
-      path
-        .relative(appDir, path.join(v1Dir, path.dirname(file)))
-        .split(path.sep)
-        .filter((segment) => !/^\(.*\)$/.test(segment))
-        .map((segment) => segment.replace(/^\[(\w+)\]$/, "{$1}"))
-        .join("/");
-    const source = readFileSync(path.join(v1Dir, file), "utf8");
-    // Each export runs to the next one: its wrapper, and the role passed to it if any.
-    const exports = source.split(/(?=^export )/m).filter((chunk) => chunk.startsWith("export "));
-    return exports.flatMap((chunk) => {
-      const method = new RegExp(`^export (?:const|async function) (${HTTP_METHODS.join("|")})\\b`).exec(
-        chunk,
-      )?.[1];
-      if (!method) return [];
-      return [
-        {
-          key: `${method} ${template}`,
-          wrapper: /^export const \w+ = (with(?:out)?Auth)\b/.exec(chunk)?.[1] ?? "unwrapped",
-          role: /\brole:\s*"(\w+)"/.exec(chunk)?.[1],
-        },
-      ];
-    });
-  });
-}
+import { scanRoutes } from "@/lib/test/route-files";
+import { buildOpenApiDocument, OPERATIONS, type JsonObject } from "./openapi";
 
 const document = buildOpenApiDocument();
 const paths = document.paths as Record<string, Record<string, JsonObject>>;

@@ -5,6 +5,7 @@
  * paths, methods, auth, statuses. lib/openapi.test.ts fails when the route files and this list disagree.
  */
 import { z } from "zod";
+import { shopSettingsSchema } from "@/lib/admin/schemas";
 import {
   apiTokenListSchema,
   apiTokenSchema,
@@ -82,6 +83,7 @@ const TAGS = {
   services: "The GSM Fusion service catalogue, cached",
   batches: "Draft, price, confirm and follow a batch of IMEIs",
   orders: "The order history, one order, resolving uncertain orders, syncing results",
+  admin: "The shop's settings (admins only)",
   meta: "This document",
 } as const;
 type Tag = keyof typeof TAGS;
@@ -105,14 +107,16 @@ const COMPONENT_SCHEMAS: Record<string, z.ZodType> = {
   OrderDetail: orderDetailSchema,
   OrdersPage: ordersPageSchema,
   SyncResult: syncResultSchema,
+  ShopSettings: shopSettingsSchema,
 };
 
 const ERROR_DESCRIPTIONS: Record<ErrorCode, string> = {
   bad_request: "The body is not JSON.",
   unauthorized: "No valid session cookie or bearer token (or the user is disabled).",
   forbidden:
-    "Signed in, but this needs another role; or a request with the session cookie that did not come from this app's own pages.",
-  not_found: "No such object, or one this user may not see.",
+    "Signed in, but this needs another role; or the object is another operator's, visible under the shop's `operatorsSeeAllOrders` setting, and only its owner or an admin may change it; or a request with the session cookie that did not come from this app's own pages.",
+  not_found:
+    "No such object, or one this user may not see (another operator's: an operator sees only their own unless the shop's `operatorsSeeAllOrders` setting is on).",
   conflict: "The object's current state does not allow this (see the message).",
   payload_too_large: "More IMEIs than a batch holds.",
   unsupported_media_type: "A request with the session cookie whose body is not JSON.",
@@ -246,7 +250,7 @@ export const OPERATIONS: ApiOperation[] = [
     pathParams: idParam("batch"),
     body: { schema: confirmBatchSchema, required: false },
     success: { status: 202, description: "Queued; the progress.", json: batchProgressSchema },
-    errors: ["bad_request", "spend_limit", "not_found", "conflict", "validation_failed"],
+    errors: ["bad_request", "spend_limit", "forbidden", "not_found", "conflict", "validation_failed"],
   },
   {
     method: "POST",
@@ -254,10 +258,11 @@ export const OPERATIONS: ApiOperation[] = [
     operationId: "cancelBatch",
     tag: "batches",
     summary: "Cancel the orders not yet being placed",
-    description: "Orders already sent to the upstream are not recalled.",
+    description:
+      "Orders already sent to the upstream are not recalled. Only the batch's owner or an admin may cancel it.",
     pathParams: idParam("batch"),
     success: { status: 200, description: "The progress after cancelling.", json: batchProgressSchema },
-    errors: ["not_found", "conflict"],
+    errors: ["forbidden", "not_found", "conflict"],
   },
   {
     method: "GET",
@@ -284,6 +289,8 @@ export const OPERATIONS: ApiOperation[] = [
     operationId: "listOrders",
     tag: "orders",
     summary: "The order history, filtered, newest first, paged",
+    description:
+      "Only the orders the user may see: an operator's own (every operator's when the shop's `operatorsSeeAllOrders` setting is on), an admin's all.",
     query: { schema: orderFilterSchema, descriptions: orderFilterDescriptions },
     success: { status: 200, description: "One page of orders.", json: ordersPageSchema },
     errors: ["validation_failed"],
@@ -294,7 +301,8 @@ export const OPERATIONS: ApiOperation[] = [
     operationId: "exportOrdersCsv",
     tag: "orders",
     summary: "The filtered order history as CSV (every page), streamed",
-    description: "Takes the filters of GET /api/v1/orders, without paging. Each export is audited.",
+    description:
+      "Takes the filters of GET /api/v1/orders, without paging, and holds the orders the user may see, as that list does. Each export is audited.",
     query: {
       schema: orderFilterSchema.omit({ cursor: true, limit: true }),
       descriptions: orderFilterDescriptions,
@@ -330,11 +338,18 @@ export const OPERATIONS: ApiOperation[] = [
     tag: "orders",
     summary: "Decide an uncertain order: placed (verified), not placed, or write off",
     description:
-      "`placed` is checked with the upstream first: the upstream order must exist and be for this IMEI (a 422 otherwise). `not_placed` queues the order again; `write_off` closes it.",
+      "Only the order's owner or an admin decides; who may not is refused before the upstream is asked. `placed` is checked with the upstream first: the upstream order must exist and be for this IMEI (a 422 otherwise). `not_placed` queues the order again; `write_off` closes it.",
     pathParams: idParam("order"),
     body: { schema: resolveSchema, required: true },
     success: { status: 200, description: "The order after the decision.", json: orderDetailSchema },
-    errors: ["bad_request", "not_found", "conflict", "validation_failed", "upstream_unavailable"],
+    errors: [
+      "bad_request",
+      "forbidden",
+      "not_found",
+      "conflict",
+      "validation_failed",
+      "upstream_unavailable",
+    ],
   },
   {
     method: "POST",
@@ -343,9 +358,32 @@ export const OPERATIONS: ApiOperation[] = [
     tag: "orders",
     summary: "Ask the upstream about unfinished placed orders now",
     description:
-      "Every unfinished placed order (up to 20,000), or those of `batchId` / `orderIds`. An empty body stands for `{}`.",
+      "Every unfinished placed order the user may see (up to 20,000), or those of `batchId` / `orderIds`; others' orders are left out as if they did not exist. An empty body stands for `{}`.",
     body: { schema: syncOrdersSchema, required: false },
     success: { status: 200, description: "What the upstream said.", json: syncResultSchema },
+    errors: ["bad_request", "validation_failed"],
+  },
+  {
+    method: "GET",
+    path: "/api/v1/settings",
+    operationId: "getShopSettings",
+    tag: "admin",
+    summary: "The shop's settings",
+    role: "admin",
+    success: { status: 200, description: "The settings now stored.", json: shopSettingsSchema },
+    errors: [],
+  },
+  {
+    method: "PUT",
+    path: "/api/v1/settings",
+    operationId: "updateShopSettings",
+    tag: "admin",
+    summary: "Change the shop's settings",
+    description:
+      "Every setting, as it should be. `operatorsSeeAllOrders` lets operators see (not change) every operator's batches, orders, exports and spend. Takes effect on the next request in every process; each changed value is audited (`settings.update`).",
+    role: "admin",
+    body: { schema: shopSettingsSchema, required: true },
+    success: { status: 200, description: "The settings now stored.", json: shopSettingsSchema },
     errors: ["bad_request", "validation_failed"],
   },
   {

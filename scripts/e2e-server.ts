@@ -1,9 +1,9 @@
-// The server the browser tests run against: a fresh SQLite database, a seeded admin and operator with
+// The server the browser tests run against: a fresh SQLite database, a seeded admin and two operators with
 // known credentials, the sandbox upstream, and the built app (`next build` runs first in `npm run test:e2e`).
 import { spawn } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
-import { E2E_ADMIN, E2E_OPERATOR } from "../e2e/credentials";
+import { E2E_ADMIN, E2E_OPERATOR, E2E_OTHER_OPERATOR } from "../e2e/credentials";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 const sandboxPort = port + 10;
@@ -29,6 +29,7 @@ const { SANDBOX_DEFAULTS } = await import("@/lib/gsmfusion/sandbox/defaults");
 const db = await getDb();
 await createUser(db, { ...E2E_ADMIN, role: "admin" });
 await createUser(db, { ...E2E_OPERATOR, role: "operator" });
+await createUser(db, { ...E2E_OTHER_OPERATOR, role: "operator" });
 await db.close();
 const sandbox = await startSandbox({
   port: sandboxPort,

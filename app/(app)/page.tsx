@@ -7,6 +7,7 @@ import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
 import { SignInNotice } from "@/components/layout/sign-in-notice";
 import { requireUser } from "@/lib/auth/current";
 import { getSignInNotice } from "@/lib/auth/login-activity";
+import { actingScopeOf, isAdmin } from "@/lib/auth/permissions";
 import { countUncertainOrders, listBatchSummaries } from "@/lib/batches/progress";
 import { getDb } from "@/lib/db";
 import { formatCount, formatDateTime, formatMoney } from "@/lib/format";
@@ -25,9 +26,11 @@ const STATUS_TONE = {
 export default async function DashboardPage() {
   const user = await requireUser();
   const db = await getDb();
+  // The dashboard is the user's own work list: batches they may act on, and orders they may decide.
+  const scope = actingScopeOf(user);
   const [batches, uncertain, timeZone, signInNotice] = await Promise.all([
-    listBatchSummaries(db, { ownerId: user.role === "admin" ? undefined : user.id, limit: 25 }),
-    countUncertainOrders(db),
+    listBatchSummaries(db, scope, { limit: 25 }),
+    countUncertainOrders(db, scope),
     getViewerTimeZone(),
     getSignInNotice(db, user.id),
   ]);
@@ -70,7 +73,7 @@ export default async function DashboardPage() {
               <Th>Created</Th>
               <Th>Batch</Th>
               <Th>Service</Th>
-              {user.role === "admin" ? <Th>Operator</Th> : null}
+              {isAdmin(user) ? <Th>Operator</Th> : null}
               <Th>Status</Th>
               <Th className="text-right">Progress</Th>
               <Th className="text-right">Estimated</Th>
@@ -88,7 +91,7 @@ export default async function DashboardPage() {
                 <Td className="max-w-xs truncate" title={b.serviceTitle}>
                   {b.serviceTitle}
                 </Td>
-                {user.role === "admin" ? <Td>{b.ownerEmail}</Td> : null}
+                {isAdmin(user) ? <Td>{b.ownerEmail}</Td> : null}
                 <Td>
                   <Badge tone={STATUS_TONE[b.status]}>{b.status}</Badge>{" "}
                   {b.uncertain > 0 ? <Badge tone="amber">{b.uncertain} uncertain</Badge> : null}

@@ -20,7 +20,7 @@ import { ResolveOrder } from "./resolve-order";
 const PAGE_SIZE = 100;
 
 /** The batch's orders, a page of 100 at a time, filtered by state (kept in the URL as ?state=). */
-export function BatchOrders({ batch }: { batch: BatchProgress }) {
+export function BatchOrders({ batch, canAct }: { batch: BatchProgress; canAct: boolean }) {
   const router = useRouter();
   const pathname = usePathname();
   const searchParams = useSearchParams();
@@ -128,6 +128,7 @@ export function BatchOrders({ batch }: { batch: BatchProgress }) {
                 <Fragment key={order.id}>
                   <OrderRow
                     order={order}
+                    canResolve={canAct}
                     isResolving={resolving === order.id}
                     onResolve={() => setResolving(resolving === order.id ? null : order.id)}
                   />
@@ -174,10 +175,12 @@ export function BatchOrders({ batch }: { batch: BatchProgress }) {
 
 function OrderRow({
   order,
+  canResolve,
   isResolving,
   onResolve,
 }: {
   order: ApiOrder;
+  canResolve: boolean;
   isResolving: boolean;
   onResolve: () => void;
 }) {
@@ -200,7 +203,7 @@ function OrderRow({
       </Td>
       <Td className="text-right tabular-nums">{formatMoney(order.price)}</Td>
       <Td className="text-right">
-        {order.state === "uncertain" ? (
+        {order.state === "uncertain" && canResolve ? (
           <Button
             size="sm"
             variant={isResolving ? "ghost" : "secondary"}

@@ -27,8 +27,11 @@ const STATUS_INFO: Record<BatchProgress["status"], { label: string; tone: BadgeT
   cancelled: { label: "Cancelled", tone: "gray" },
 };
 
-/** One batch, live: progress, counts per state, cost, cancel, and its orders. */
-export function BatchView({ id }: { id: string }) {
+/**
+ * One batch, live: progress, counts per state, cost, cancel, and its orders. `canAct` is false for another
+ * operator's batch shown under the shop's "operators see all orders" setting: it is followed, not changed.
+ */
+export function BatchView({ id, canAct }: { id: string; canAct: boolean }) {
   const progress = useBatchProgress(id);
 
   if (progress.isPending) return <BatchSkeleton />;
@@ -59,10 +62,18 @@ export function BatchView({ id }: { id: string }) {
       />
     );
   }
-  return <BatchDetails progress={progress.data} feed={progress.feed} />;
+  return <BatchDetails progress={progress.data} feed={progress.feed} canAct={canAct} />;
 }
 
-function BatchDetails({ progress, feed }: { progress: BatchProgress; feed: ProgressFeed }) {
+function BatchDetails({
+  progress,
+  feed,
+  canAct,
+}: {
+  progress: BatchProgress;
+  feed: ProgressFeed;
+  canAct: boolean;
+}) {
   const timeZone = useTimeZone();
   const { counts, status } = progress;
   const orderCount = BATCH_COUNT_KEYS.reduce((sum, key) => sum + counts[key], 0);
@@ -81,10 +92,15 @@ function BatchDetails({ progress, feed }: { progress: BatchProgress; feed: Progr
             {progress.sourceName ? ` · ${progress.sourceName}` : ""}
           </>
         }
-        actions={isActive ? <CancelBatch id={progress.id} queued={counts.queued} /> : null}
+        actions={isActive && canAct ? <CancelBatch id={progress.id} queued={counts.queued} /> : null}
       />
 
       <div className="space-y-6">
+        {canAct ? null : (
+          <Alert tone="info" title="Another operator's batch">
+            <p>You can follow it here. Only its owner or an admin can cancel it or resolve its orders.</p>
+          </Alert>
+        )}
         {status === "done" ? (
           <Alert tone="success" title={`Done: all ${plural(total, "order")} finished`}>
             <p>
@@ -179,7 +195,7 @@ function BatchDetails({ progress, feed }: { progress: BatchProgress; feed: Progr
           </div>
         </section>
 
-        <BatchOrders batch={progress} />
+        <BatchOrders batch={progress} canAct={canAct} />
       </div>
     </>
   );

@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { listPagesFor } from "@/lib/auth/permissions";
 import type { AppUser } from "@/lib/auth/users";
 import { NavLinks, type NavItem } from "./nav-links";
 import { SignOutButton } from "./sign-out-button";
@@ -16,14 +17,8 @@ export function AppShell({
   timeZone: string;
   children: ReactNode;
 }) {
-  const items: NavItem[] = [
-    { href: "/", label: "Dashboard" },
-    { href: "/batches/new", label: "New batch" },
-    { href: "/orders", label: "Orders" },
-    { href: "/services", label: "Services" },
-    { href: "/statistics", label: "Statistics" },
-    ...(user.role === "admin" ? [{ href: "/admin", label: "Admin" }] : []),
-  ];
+  // Only the pages this user may open: an operator is never shown a link that answers 403.
+  const items: NavItem[] = listPagesFor(user).map(({ href, label }) => ({ href, label }));
   return (
     <div className="min-h-screen">
       {isSandbox ? (

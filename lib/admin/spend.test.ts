@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { actingScopeOf } from "@/lib/auth/permissions";
 import { describeEachDb } from "@/lib/test/db";
 import { createEngineFixture, makeImeis, type EngineFixture } from "@/lib/test/engine-fixtures";
 import { getSpendReport } from "./spend";
@@ -41,7 +42,10 @@ describeEachDb("spend report", (provider) => {
         { ...base, imei: e!, line: 5, state: "failed" },
       ],
     });
-    const report = await getSpendReport(f.db, { days: 30, now: new Date("2026-11-21T12:00:00Z") });
+    const report = await getSpendReport(f.db, actingScopeOf(f.admin), {
+      days: 30,
+      now: new Date("2026-11-21T12:00:00Z"),
+    });
     expect(report.total).toEqual({ orders: 3, spend: "0.24" });
     expect(report.uncertain).toEqual({ orders: 1, spend: "0.08" });
     expect(report.byDay).toEqual([
@@ -54,7 +58,10 @@ describeEachDb("spend report", (provider) => {
     expect(report.byOperator).toEqual([
       { key: f.operator.id, label: "op@test.local", orders: 3, spend: "0.24" },
     ]);
-    const narrow = await getSpendReport(f.db, { days: 1, now: new Date("2026-11-21T12:00:00Z") });
+    const narrow = await getSpendReport(f.db, actingScopeOf(f.admin), {
+      days: 1,
+      now: new Date("2026-11-21T12:00:00Z"),
+    });
     expect(narrow.total).toEqual({ orders: 2, spend: "0.16" });
   });
 });

@@ -1,9 +1,10 @@
 /**
  * The spend ledger, derived from orders every time (so it cannot drift from them): what the upstream
  * charged for — orders placed (submitted, completed, rejected) — per day, per service and per operator.
- * Uncertain orders may have been charged and are shown apart.
+ * Uncertain orders may have been charged and are shown apart. A scope limits it to one operator's orders.
  */
 import { Prisma } from "@/lib/generated/sqlite/client";
+import { ownerWhere, type OwnerScope } from "@/lib/auth/permissions";
 import type { Db } from "@/lib/db";
 import { toDecimalString } from "@/lib/money";
 import { CHARGED_STATES } from "@/lib/orders/states";
@@ -22,6 +23,7 @@ type Grouped = { key: string; orders: bigint | number; spend: bigint | number | 
 
 export async function getSpendReport(
   db: Db,
+  scope: OwnerScope,
   options: { days?: number; now?: Date } = {},
 ): Promise<SpendReport> {
   const now = options.now ?? new Date();
@@ -33,16 +35,21 @@ export async function getSpendReport(
     db.provider === "sqlite"
       ? Prisma.sql`substr("placedAt", 1, 10)`
       : Prisma.sql`to_char("placedAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD')`;
+  const owner = scope.ownerId === undefined ? Prisma.empty : Prisma.sql`AND "ownerId" = ${scope.ownerId}`;
   const groupBy = (column: Prisma.Sql) =>
     db.prisma.$queryRaw<Grouped[]>`
       SELECT ${column} AS "key", COUNT(*) AS "orders", SUM("priceMicros") AS "spend"
-      FROM "Order" WHERE "state" IN (${charged}) AND "placedAt" >= ${from}
+      FROM "Order" WHERE "state" IN (${charged}) AND "placedAt" >= ${from} ${owner}
       GROUP BY 1 ORDER BY 1`;
   const [byDay, byService, byOwner, uncertain, services, users] = await Promise.all([
     groupBy(day),
     groupBy(Prisma.sql`"serviceId"`),
     groupBy(Prisma.sql`"ownerId"`),
-    db.prisma.order.aggregate({ where: { state: "uncertain" }, _count: true, _sum: { priceMicros: true } }),
+    db.prisma.order.aggregate({
+      where: { state: "uncertain", ...ownerWhere(scope) },
+      _count: true,
+      _sum: { priceMicros: true },
+    }),
     db.prisma.service.findMany({ select: { id: true, title: true } }),
     db.prisma.user.findMany({ select: { id: true, email: true } }),
   ]);

@@ -7,6 +7,7 @@ import type { Db } from "@/lib/db";
 import { recordAudit } from "@/lib/admin/audit";
 import { notFound } from "@/lib/errors";
 import { createTokenSchema, type ApiTokenInfo, type CreateTokenInput } from "./schemas";
+import { isAdmin } from "./permissions";
 import { roleSchema, type AppUser } from "./users";
 
 const TOKEN_PREFIX = "imd_";
@@ -101,7 +102,7 @@ export async function authenticateToken(db: Db, token: string): Promise<AppUser 
 /** The viewer's own tokens, newest first; an admin's list holds every user's. */
 export async function listApiTokens(db: Db, viewer: AppUser): Promise<ApiTokenInfo[]> {
   const rows = await db.prisma.apiToken.findMany({
-    where: viewer.role === "admin" ? {} : { userId: viewer.id },
+    where: isAdmin(viewer) ? {} : { userId: viewer.id },
     select: tokenSelect,
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
   });
@@ -114,7 +115,7 @@ export async function listApiTokens(db: Db, viewer: AppUser): Promise<ApiTokenIn
  * as an unknown one. Revoking twice keeps the first time.
  */
 export async function revokeApiToken(db: Db, viewer: AppUser, id: string): Promise<ApiTokenInfo> {
-  const where = viewer.role === "admin" ? { id } : { id, userId: viewer.id };
+  const where = isAdmin(viewer) ? { id } : { id, userId: viewer.id };
   const existing = await db.prisma.apiToken.findFirst({ where, select: tokenSelect });
   if (!existing) throw notFound(`API token ${id}`);
   const { count } = await db.write((prisma) =>

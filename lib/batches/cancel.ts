@@ -1,10 +1,10 @@
 /** Cancelling a batch: orders not yet being placed are cancelled; orders already sent carry on. */
 import { recordAuditIn } from "@/lib/admin/audit";
+import { actingScopeOf, findBatchFor } from "@/lib/auth/permissions";
 import type { AppUser } from "@/lib/auth/users";
 import type { Db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { cancelUnsentOrders, markBatchCancelled } from "@/lib/orders/transitions";
-import { findVisibleBatch, ownerScopeOf } from "./ownership";
 
 export async function cancelBatch(
   db: Db,
@@ -13,9 +13,9 @@ export async function cancelBatch(
   now = new Date(),
 ): Promise<{ cancelledOrders: number }> {
   return db.transaction(async (tx) => {
-    const won = await markBatchCancelled(tx, { batchId, ownerId: ownerScopeOf(user), now });
+    const won = await markBatchCancelled(tx, { batchId, ownerId: actingScopeOf(user).ownerId, now });
     if (!won) {
-      const batch = await findVisibleBatch(tx, user, batchId);
+      const batch = await findBatchFor(tx, user, batchId, "act");
       if (batch.state === "cancelled") return { cancelledOrders: 0 };
       throw new AppError("conflict", `This batch is ${batch.state}; there is nothing left to cancel.`);
     }

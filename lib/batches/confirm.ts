@@ -3,6 +3,7 @@
  * and the shop's daily spend limits are checked here, against what would actually be queued.
  */
 import { recordAuditIn } from "@/lib/admin/audit";
+import { actingScopeOf, findBatchFor } from "@/lib/auth/permissions";
 import type { AppUser } from "@/lib/auth/users";
 import type { Db, TxClient } from "@/lib/db";
 import { getEnv } from "@/lib/env";
@@ -15,7 +16,6 @@ import {
   queueDraftBatch,
   queueDraftOrders,
 } from "@/lib/orders/transitions";
-import { findVisibleBatch, ownerScopeOf } from "./ownership";
 
 function startOfUtcDay(now: Date): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
@@ -69,9 +69,9 @@ export async function confirmBatch(
     if (db.provider === "postgresql")
       await tx.$queryRaw`SELECT 1 AS "locked" FROM pg_advisory_xact_lock(7270736901)`;
     // The write first: it takes SQLite's lock at once, and makes a second confirm a no-op.
-    const won = await queueDraftBatch(tx, { batchId, ownerId: ownerScopeOf(user), reorder, now });
+    const won = await queueDraftBatch(tx, { batchId, ownerId: actingScopeOf(user).ownerId, reorder, now });
     if (!won) {
-      const batch = await findVisibleBatch(tx, user, batchId);
+      const batch = await findBatchFor(tx, user, batchId, "act");
       if (batch.state === "cancelled")
         throw new AppError("conflict", "This batch was cancelled; start a new one.");
       return { alreadyConfirmed: true };

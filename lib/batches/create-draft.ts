@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { Prisma } from "@/lib/generated/sqlite/client";
 import { recordAuditIn } from "@/lib/admin/audit";
+import { isAdmin } from "@/lib/auth/permissions";
 import type { AppUser } from "@/lib/auth/users";
 import { extractImeiLines, MAX_LINES, type ImeiLine } from "@/lib/csv";
 import type { Db, TxClient } from "@/lib/db";
@@ -108,7 +109,7 @@ async function findAlreadyOrdered(db: Db, serviceId: string, imeis: string[]) {
 export async function createDraft(db: Db, user: AppUser, raw: CreateDraftInput): Promise<DraftSummary> {
   const input = createDraftSchema.parse(raw);
   const priority = input.priority ?? 0;
-  if (priority > 5 && user.role !== "admin") {
+  if (priority > 5 && !isAdmin(user)) {
     throw new AppError("validation_failed", "priority: operators may set at most 5", {
       issues: [{ field: "priority", message: "at most 5 for operators" }],
     });

@@ -2,6 +2,8 @@
  * Progress events for one batch. Derived from the database on every tick, so they are right whichever
  * process places the orders, and a reconnecting client (Last-Event-ID) simply gets the current state.
  */
+import { ownerScopeFor } from "@/lib/auth/permissions";
+import type { AppUser } from "@/lib/auth/users";
 import type { Db } from "@/lib/db";
 import { log } from "@/lib/log";
 import { getBatchProgress } from "./progress";
@@ -12,8 +14,10 @@ export function isBatchSettled(p: BatchProgress): boolean {
   return (p.status === "done" || p.status === "cancelled") && open === 0;
 }
 
+/** Each tick reads with the viewer's scope of that moment: a batch they may no longer see ends the stream. */
 export function batchProgressStream(
   db: Db,
+  viewer: AppUser,
   batchId: string,
   options: { lastEventId?: number; signal?: AbortSignal; intervalMs?: number; heartbeatMs?: number } = {},
 ): ReadableStream<Uint8Array> {
@@ -39,7 +43,7 @@ export function batchProgressStream(
       while (!closed) {
         let progress: BatchProgress;
         try {
-          progress = await getBatchProgress(db, batchId);
+          progress = await getBatchProgress(db, batchId, await ownerScopeFor(db, viewer, "see"));
         } catch (error) {
           log.warn("progress stream stopped", { batchId, error });
           send(encodeBatchEvent("error", { message: "The batch could not be read." }));
@@ -71,12 +75,16 @@ export function batchProgressStream(
   });
 }
 
-/** The stream for a batch that exists: an unknown id is a 404 before the stream opens, not an error event. */
+/**
+ * The stream for a batch the viewer may see: an unknown id, or another's batch they may not see, is a 404
+ * before the stream opens, not an error event.
+ */
 export async function openBatchProgressStream(
   db: Db,
+  viewer: AppUser,
   batchId: string,
   options: { lastEventId?: number; signal?: AbortSignal } = {},
 ): Promise<ReadableStream<Uint8Array>> {
-  await getBatchProgress(db, batchId);
-  return batchProgressStream(db, batchId, options);
+  await getBatchProgress(db, batchId, await ownerScopeFor(db, viewer, "see"));
+  return batchProgressStream(db, viewer, batchId, options);
 }

@@ -1,4 +1,5 @@
 /** A batch's progress, computed from its stored orders every time (never from a process's memory). */
+import { ownerWhere, type OwnerScope } from "@/lib/auth/permissions";
 import type { Db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import { toDecimalString } from "@/lib/money";
@@ -7,9 +8,10 @@ import type { BatchProgress } from "./schemas";
 
 export type { BatchProgress } from "./schemas";
 
-export async function getBatchProgress(db: Db, batchId: string): Promise<BatchProgress> {
-  const batch = await db.prisma.batch.findUnique({
-    where: { id: batchId },
+/** The batch's progress; a batch outside the scope is a 404, as one that does not exist. */
+export async function getBatchProgress(db: Db, batchId: string, scope: OwnerScope): Promise<BatchProgress> {
+  const batch = await db.prisma.batch.findFirst({
+    where: { id: batchId, ...ownerWhere(scope) },
     include: { service: { select: { id: true, title: true } } },
   });
   if (!batch) throw notFound("Batch");
@@ -47,9 +49,9 @@ export async function getBatchProgress(db: Db, batchId: string): Promise<BatchPr
   };
 }
 
-export async function listBatches(db: Db, filter: { ownerId?: string; limit?: number } = {}) {
+export async function listBatches(db: Db, scope: OwnerScope, filter: { limit?: number } = {}) {
   return db.prisma.batch.findMany({
-    where: filter.ownerId ? { ownerId: filter.ownerId } : {},
+    where: ownerWhere(scope),
     orderBy: { createdAt: "desc" },
     take: Math.min(filter.limit ?? 50, 200),
     include: { service: { select: { title: true } }, owner: { select: { email: true } } },
@@ -72,9 +74,10 @@ export type BatchSummary = {
 /** Recent batches with their progress, two queries whatever the page size. */
 export async function listBatchSummaries(
   db: Db,
-  filter: { ownerId?: string; limit?: number } = {},
+  scope: OwnerScope,
+  filter: { limit?: number } = {},
 ): Promise<BatchSummary[]> {
-  const batches = await listBatches(db, filter);
+  const batches = await listBatches(db, scope, filter);
   if (batches.length === 0) return [];
   const groups = await db.prisma.order.groupBy({
     by: ["batchId", "state"],
@@ -99,7 +102,7 @@ export async function listBatchSummaries(
   });
 }
 
-/** Orders waiting for a person, shop-wide. */
-export async function countUncertainOrders(db: Db): Promise<number> {
-  return db.prisma.order.count({ where: { state: "uncertain" } });
+/** Orders waiting for a person's decision, within the scope. */
+export async function countUncertainOrders(db: Db, scope: OwnerScope): Promise<number> {
+  return db.prisma.order.count({ where: { state: "uncertain", ...ownerWhere(scope) } });
 }

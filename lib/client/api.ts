@@ -4,6 +4,7 @@
  * carrying the server's error code, message and field issues, so the UI can say what went wrong and where.
  */
 import type { z } from "zod";
+import { shopSettingsSchema, type ShopSettings } from "@/lib/admin/schemas";
 import { batchProgressSchema, draftSummarySchema, type CreateDraftInput } from "@/lib/batches/schemas";
 import { errorBodySchema, validationDetailsSchema, type FieldIssue } from "@/lib/errors";
 import {
@@ -142,4 +143,9 @@ export function resolveOrder(id: string, resolution: ResolveAction) {
 /** "Sync now": asks the upstream about unfinished placed orders (of one batch, or all) at once. */
 export function syncOrders(filter: SyncFilter = {}) {
   return request("/api/v1/orders/sync", syncResultSchema, { method: "POST", body: filter });
+}
+
+/** Stores the shop's settings (admins only); the answer is what is stored now. */
+export function updateShopSettings(settings: ShopSettings) {
+  return request("/api/v1/settings", shopSettingsSchema, { method: "PUT", body: settings });
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { actingScopeOf } from "@/lib/auth/permissions";
 import { confirmBatch } from "@/lib/batches/confirm";
 import { createDraft } from "@/lib/batches/create-draft";
 import { getBatchProgress } from "@/lib/batches/progress";
@@ -34,8 +35,8 @@ describeEachDb("order engine, happy path", (provider) => {
     worker.start();
     await waitFor(
       async () =>
-        (await getBatchProgress(f.db, draft.id)).counts.submitted +
-          (await getBatchProgress(f.db, draft.id)).counts.completed ===
+        (await getBatchProgress(f.db, draft.id, actingScopeOf(f.operator))).counts.submitted +
+          (await getBatchProgress(f.db, draft.id, actingScopeOf(f.operator))).counts.completed ===
         40,
       30_000,
       "all placed",
@@ -48,9 +49,9 @@ describeEachDb("order engine, happy path", (provider) => {
     const byUpstream = new Map(orders.map((o) => [o.upstreamOrderId, o]));
     for (const charge of charges) expect(byUpstream.get(charge.orderId)?.imei).toBe(charge.imei);
 
-    const synced = await syncNow(f.db, f.client, { batchId: draft.id });
+    const synced = await syncNow(f.db, f.client, { batchId: draft.id }, actingScopeOf(f.operator));
     expect(synced.checked).toBe(40);
-    const progress = await getBatchProgress(f.db, draft.id);
+    const progress = await getBatchProgress(f.db, draft.id, actingScopeOf(f.operator));
     expect(progress.counts.completed + progress.counts.rejected).toBe(40);
     expect(progress.status).toBe("done");
     expect(progress.cost.placed).toBe("3.20");

@@ -1,13 +1,15 @@
 /** The order history as CSV, as a person asks for it: every export is audited before a row leaves. */
 import "server-only";
 import { recordAudit } from "@/lib/admin/audit";
+import { coversEveryOwner, ownerScopeFor } from "@/lib/auth/permissions";
 import type { AppUser } from "@/lib/auth/users";
 import type { Db } from "@/lib/db";
 import { exportOrdersCsv, type OrderFilter } from "./queries";
 
 /**
- * Records who exported what (the query as it was sent), then streams the filtered history; paging
- * (`cursor`, `limit`) does not apply to an export.
+ * Records who exported what (the query as it was sent, and whether it covered the whole shop or only the
+ * user's own orders), then streams the filtered history the user may see; paging (`cursor`, `limit`) does
+ * not apply to an export.
  */
 export async function exportOrders(
   db: Db,
@@ -16,6 +18,11 @@ export async function exportOrders(
   sentQuery: Record<string, string>,
 ): Promise<AsyncGenerator<string>> {
   const { cursor: _cursor, limit: _limit, ...unpaged } = filter;
-  await recordAudit(db, { actorId: user.id, action: "orders.export", details: { filter: sentQuery } });
-  return exportOrdersCsv(db, unpaged);
+  const scope = await ownerScopeFor(db, user, "see");
+  await recordAudit(db, {
+    actorId: user.id,
+    action: "orders.export",
+    details: { filter: sentQuery, orders: coversEveryOwner(scope) ? "shop" : "own" },
+  });
+  return exportOrdersCsv(db, unpaged, scope);
 }

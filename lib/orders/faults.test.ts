@@ -5,6 +5,7 @@
  * concurrency limit. Whatever happened, the sandbox's charge ledger and our orders must agree.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { actingScopeOf } from "@/lib/auth/permissions";
 import { confirmBatch } from "@/lib/batches/confirm";
 import { createDraft } from "@/lib/batches/create-draft";
 import type { SandboxFaults } from "@/lib/gsmfusion/sandbox/server";
@@ -82,7 +83,7 @@ describeEachDb("placing 1,000 orders through every fault class", (provider) => {
     await worker.stop();
     // Results come back over a healthy connection.
     f.sandbox.state.setFaults({});
-    await syncNow(f.db, f.client, { batchId });
+    await syncNow(f.db, f.client, { batchId }, actingScopeOf(f.admin));
   }, 120_000);
 
   afterAll(async () => {

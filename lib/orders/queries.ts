@@ -2,6 +2,7 @@
  * Reading orders: the history filters, one order with its events, the CSV export, and the reads the
  * worker, status sync and resolving need (every write lives in transitions/).
  */
+import { ownerWhere, type OwnerScope } from "@/lib/auth/permissions";
 import type { Db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import { toDecimalString } from "@/lib/money";
@@ -11,8 +12,9 @@ import type { OrderState } from "./states";
 
 export type { ApiOrder, OrderDetail, OrderFilter } from "./schemas";
 
-function whereOf(filter: Omit<OrderFilter, "cursor" | "limit">) {
+function whereOf(filter: Omit<OrderFilter, "cursor" | "limit">, scope: OwnerScope) {
   return {
+    ...ownerWhere(scope),
     state: filter.status ? filter.status : { not: "draft" },
     ...(filter.imei?.length ? { imei: { in: filter.imei } } : {}),
     ...(filter.serviceId ? { serviceId: filter.serviceId } : {}),
@@ -72,9 +74,9 @@ export function toApiOrder(o: OrderRow): ApiOrder {
 }
 
 /** Newest first, keyset-paged on (createdAt, id) so pages stay stable while orders arrive. */
-export async function listOrders(db: Db, filter: OrderFilter): Promise<OrdersPage> {
+export async function listOrders(db: Db, filter: OrderFilter, scope: OwnerScope): Promise<OrdersPage> {
   const rows = await db.prisma.order.findMany({
-    where: whereOf(filter),
+    where: whereOf(filter, scope),
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: filter.limit + 1,
     ...(filter.cursor ? { cursor: { id: filter.cursor }, skip: 1 } : {}),
@@ -94,9 +96,10 @@ function describeActor(actor: string | null, nameOf: Map<string, string>): strin
   return "system";
 }
 
-export async function getOrder(db: Db, id: string): Promise<OrderDetail> {
-  const row = await db.prisma.order.findUnique({
-    where: { id },
+/** One order with its history; an order outside the scope is a 404, as one that does not exist. */
+export async function getOrder(db: Db, id: string, scope: OwnerScope): Promise<OrderDetail> {
+  const row = await db.prisma.order.findFirst({
+    where: { id, ...ownerWhere(scope) },
     include: { events: { orderBy: { createdAt: "asc" } }, service: { select: { title: true } } },
   });
   if (!row) throw notFound("Order");
@@ -151,6 +154,7 @@ function csvCell(value: string | null | undefined): string {
 export async function* exportOrdersCsv(
   db: Db,
   filter: Omit<OrderFilter, "cursor" | "limit">,
+  scope: OwnerScope,
 ): AsyncGenerator<string> {
   yield EXPORT_COLUMNS.join(",") + "\r\n";
   const titles = new Map(
@@ -159,7 +163,7 @@ export async function* exportOrdersCsv(
   let cursor: string | undefined;
   for (;;) {
     const rows = await db.prisma.order.findMany({
-      where: whereOf(filter),
+      where: whereOf(filter, scope),
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       take: 1_000,
       ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
@@ -228,10 +232,16 @@ export async function listDueOrders(db: Db, orderIds: string[]): Promise<DueOrde
   }));
 }
 
-/** Ids of unfinished placed orders matching the filter, the ones due longest ago first. */
-export async function listSubmittedOrderIds(db: Db, filter: SyncFilter, limit: number): Promise<string[]> {
+/** Ids of unfinished placed orders matching the filter within the scope, the ones due longest ago first. */
+export async function listSubmittedOrderIds(
+  db: Db,
+  filter: SyncFilter,
+  limit: number,
+  scope: OwnerScope,
+): Promise<string[]> {
   const rows = await db.prisma.order.findMany({
     where: {
+      ...ownerWhere(scope),
       state: "submitted",
       upstreamOrderId: { not: null },
       ...(filter.batchId ? { batchId: filter.batchId } : {}),
@@ -274,11 +284,6 @@ export async function listBatchesWithWork(db: Db, now = new Date()): Promise<Act
 /** Whether the order was ever `uncertain` (its history says so). */
 export async function hasBeenUncertain(db: Db, orderId: string): Promise<boolean> {
   return (await db.prisma.orderEvent.count({ where: { orderId, toState: "uncertain" } })) > 0;
-}
-
-/** The stored order row, or null. */
-export async function findOrderRow(db: Db, orderId: string) {
-  return db.prisma.order.findUnique({ where: { id: orderId } });
 }
 
 export async function isUpstreamOrderIdTaken(db: Db, upstreamOrderId: string): Promise<boolean> {

@@ -4,13 +4,20 @@
  * duplicate guard, "write off" closes it. Every decision is audited; only uncertain orders can be resolved.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { actingScopeOf } from "@/lib/auth/permissions";
 import { confirmBatch } from "@/lib/batches/confirm";
 import { createDraft } from "@/lib/batches/create-draft";
 import { AppError } from "@/lib/errors";
 import { describeEachDb } from "@/lib/test/db";
-import { makeImeis, waitFor, type EngineFixture, createEngineFixture } from "@/lib/test/engine-fixtures";
+import {
+  createEngineFixture,
+  insertUser,
+  makeImeis,
+  waitFor,
+  type EngineFixture,
+} from "@/lib/test/engine-fixtures";
 import { captureLogs, checkEventHistory, countInFlight } from "@/lib/test/order-invariants";
-import { resolveUncertain } from "./resolve";
+import { resolveUncertain, type ResolveAction } from "./resolve";
 import { syncNow } from "./sync";
 import { SubmissionWorker } from "./worker";
 
@@ -127,7 +134,7 @@ describeEachDb("resolving uncertain orders", (provider) => {
     expect(JSON.parse(audit[0]!.details!)).toEqual({ action: "placed", upstreamOrderId: rightId });
 
     // The sync then brings its result back.
-    const synced = await syncNow(f.db, f.client, { orderIds: [order.id] });
+    const synced = await syncNow(f.db, f.client, { orderIds: [order.id] }, actingScopeOf(f.admin));
     expect(synced.checked).toBe(1);
     const done = await orderOf(u1!);
     expect(["completed", "rejected"]).toContain(done.state);
@@ -170,6 +177,28 @@ describeEachDb("resolving uncertain orders", (provider) => {
     expect((await orderOf(u3!)).finishedAt).toBeInstanceOf(Date);
     const audit = await f.db.prisma.auditEvent.findFirstOrThrow({ where: { targetId: order.id } });
     expect(audit).toMatchObject({ action: "order.resolve.write_off", actorId: f.admin.id });
+  });
+
+  it("another operator's uncertain order is a 404 for every decision, before the upstream is asked: nothing queued, paid or audited", async () => {
+    const intruder = await insertUser(f.db, "intruder@test.local", "operator");
+    const order = await orderOf(u4!);
+    const calls = { ...f.sandbox.state.stats.calls };
+    const charges = f.sandbox.state.charges.length;
+    const decisions: ResolveAction[] = [
+      { action: "not_placed" },
+      { action: "placed", upstreamOrderId: chargeOf(u4!).orderId },
+      { action: "write_off" },
+    ];
+    for (const action of decisions) {
+      const error = await appError(resolveUncertain(f.db, f.client, intruder, order.id, action));
+      expect(error).toMatchObject({ code: "not_found", message: "Order not found" });
+    }
+    // "Not placed" once queued the order again, and the worker paid for a new placeorder.
+    await runWorkerUntilIdle([batchId]);
+    expect(await orderOf(u4!)).toMatchObject({ state: "uncertain", attempts: 1, upstreamOrderId: null });
+    expect(f.sandbox.state.stats.calls).toEqual(calls);
+    expect(f.sandbox.state.charges).toHaveLength(charges);
+    expect(await f.db.prisma.auditEvent.count({ where: { targetId: order.id } })).toBe(0);
   });
 
   it("resolving an order that is not uncertain is a conflict, and changes nothing", async () => {

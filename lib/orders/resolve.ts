@@ -1,13 +1,15 @@
 /**
  * A person's decision about an `uncertain` order: the app could not know whether the upstream placed it,
- * so it never guesses. Every decision is one compare-and-set from `uncertain`, and audited.
+ * so it never guesses. Only the order's owner or an admin decides (checked before anything else, the
+ * upstream included); every decision is one compare-and-set from `uncertain`, and audited with its actor.
  */
 import { recordAudit } from "@/lib/admin/audit";
+import { findOrderFor } from "@/lib/auth/permissions";
 import type { AppUser } from "@/lib/auth/users";
 import type { Db } from "@/lib/db";
-import { AppError, notFound } from "@/lib/errors";
+import { AppError } from "@/lib/errors";
 import type { GsmFusionClient } from "@/lib/gsmfusion";
-import { findOrderRow, isUpstreamOrderIdTaken } from "./queries";
+import { isUpstreamOrderIdTaken } from "./queries";
 import type { ResolveAction } from "./schemas";
 import { firstCheckDelayMs } from "./sync-schedule";
 import {
@@ -27,8 +29,7 @@ export async function resolveUncertain(
   orderId: string,
   action: ResolveAction,
 ): Promise<void> {
-  const order = await findOrderRow(db, orderId);
-  if (!order) throw notFound("Order");
+  const order = await findOrderFor(db, user, orderId, "act");
   if (order.state !== "uncertain")
     throw new AppError("conflict", `This order is ${order.state}, not uncertain; nothing to resolve.`);
   const now = new Date();

@@ -4,6 +4,7 @@
  * promised delivery time are flagged overdue. Safe to run in several processes: a round leases its orders
  * by pushing their next check forward in the same statement that picks them.
  */
+import type { OwnerScope } from "@/lib/auth/permissions";
 import type { Db } from "@/lib/db";
 import { parseResultCode, type GsmFusionClient, type UpstreamOrder } from "@/lib/gsmfusion";
 import { log } from "@/lib/log";
@@ -99,10 +100,18 @@ export async function syncDueOrders(
   return result;
 }
 
-/** "Sync now": every unfinished placed order matching the filter (up to 20,000), regardless of schedule. */
-export async function syncNow(db: Db, upstream: SyncUpstream, filter: SyncFilter = {}): Promise<SyncResult> {
+/**
+ * "Sync now": every unfinished placed order matching the filter (up to 20,000) within the scope, regardless
+ * of schedule. Another's batch or orders outside the scope are left alone, as ids that do not exist.
+ */
+export async function syncNow(
+  db: Db,
+  upstream: SyncUpstream,
+  filter: SyncFilter,
+  scope: OwnerScope,
+): Promise<SyncResult> {
   const total: SyncResult = { checked: 0, completed: 0, rejected: 0, stillOpen: 0, missing: 0 };
-  const ids = await listSubmittedOrderIds(db, filter, 20_000);
+  const ids = await listSubmittedOrderIds(db, filter, 20_000, scope);
   for (let i = 0; i < ids.length; i += 500) {
     const orderIds = ids.slice(i, i + 500);
     const round = await syncDueOrders(db, upstream, { limit: orderIds.length, filter: { orderIds } });

@@ -8,6 +8,7 @@ import { GsmFusionClient, type GsmFusionConfig } from "@/lib/gsmfusion";
 import { SANDBOX_DEFAULTS } from "@/lib/gsmfusion/sandbox/defaults";
 import { startSandbox, type SandboxHandle, type SandboxOptions } from "@/lib/gsmfusion/sandbox/server";
 import { luhnCheckDigit } from "@/lib/imei";
+import { claimQueuedOrders, expireSubmittingLeases, markSubmitting } from "@/lib/orders/transitions";
 import { refreshCatalogue } from "@/lib/services/catalogue";
 import { createTestDb, type TestDb } from "./db";
 
@@ -91,4 +92,17 @@ export async function waitFor(
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+/**
+ * Makes one queued order of the batch `uncertain` as a worker that died mid-call leaves it: claimed, marked
+ * submitting, its lease swept. Returns the order's id.
+ */
+export async function makeOneOrderUncertain(db: Db, batchId: string): Promise<string> {
+  const [claimed] = await claimQueuedOrders(db, { workerId: "test", batchId, limit: 1, leaseMs: 1_000 });
+  if (!claimed) throw new Error(`batch ${batchId} has no queued order`);
+  await markSubmitting(db, { orderId: claimed.id, workerId: "test", leaseMs: 1 });
+  const swept = await expireSubmittingLeases(db, new Date(Date.now() + 60_000));
+  if (swept !== 1) throw new Error(`expected one expired lease, swept ${swept}`);
+  return claimed.id;
 }

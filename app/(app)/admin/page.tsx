@@ -1,8 +1,9 @@
-import { forbidden } from "next/navigation";
+import { ShopSettingsForm } from "@/components/admin/shop-settings-form";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { listAuditEvents } from "@/lib/admin/audit";
-import { requireUser } from "@/lib/auth/current";
+import { readShopSettings } from "@/lib/admin/settings";
+import { requireAdmin } from "@/lib/auth/current";
 import { getDb } from "@/lib/db";
 import { formatDateTime } from "@/lib/format";
 import { getViewerTimeZone } from "@/lib/viewer-time-zone";
@@ -10,15 +11,19 @@ import { getViewerTimeZone } from "@/lib/viewer-time-zone";
 export const metadata = { title: "Admin" };
 
 export default async function AdminPage() {
-  const user = await requireUser();
-  if (user.role !== "admin") forbidden();
-  const [events, timeZone] = await Promise.all([
-    listAuditEvents(await getDb(), { limit: 50 }),
+  await requireAdmin();
+  const db = await getDb();
+  const [settings, events, timeZone] = await Promise.all([
+    readShopSettings(db),
+    listAuditEvents(db, { limit: 50 }),
     getViewerTimeZone(),
   ]);
   return (
     <>
-      <PageHeader title="Admin" description="Users, tokens and the audit trail." />
+      <PageHeader title="Admin" description="Shop settings and the audit trail." />
+      <div className="mb-8">
+        <ShopSettingsForm initial={settings} />
+      </div>
       <h2 className="mb-2 text-sm font-semibold text-slate-700">Recent audit events</h2>
       {events.length === 0 ? (
         <EmptyState title="No audit events">

@@ -2,6 +2,8 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
 import { getSpendReport, type SpendRow } from "@/lib/admin/spend";
+import { requireUser } from "@/lib/auth/current";
+import { coversEveryOwner, ownerScopeFor } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/db";
 import { formatCount, formatMoney } from "@/lib/format";
 
@@ -35,13 +37,18 @@ function SpendTable({ title, rows }: { title: string; rows: SpendRow[] }) {
   );
 }
 
+// An operator sees their own spend; the whole shop's (by operator too) when the shop lets operators see
+// every order, as an admin always does.
 export default async function StatisticsPage() {
-  const report = await getSpendReport(await getDb(), { days: 30 });
+  const [user, db] = await Promise.all([requireUser(), getDb()]);
+  const scope = await ownerScopeFor(db, user, "see");
+  const shopWide = coversEveryOwner(scope);
+  const report = await getSpendReport(db, scope, { days: 30 });
   return (
     <>
       <PageHeader
         title="Statistics"
-        description={`Spend since ${report.from} (UTC), computed from stored orders: placed orders only.`}
+        description={`${shopWide ? "The shop's spend" : "Your spend"} since ${report.from} (UTC), computed from stored orders: placed orders only.`}
       />
       <div className="mb-6 grid gap-4 sm:grid-cols-3">
         <div className="rounded-lg border border-slate-200 bg-white p-4">
@@ -64,10 +71,10 @@ export default async function StatisticsPage() {
       {report.total.orders === 0 ? (
         <EmptyState title="Nothing to count yet">Statistics fill in as orders are placed.</EmptyState>
       ) : (
-        <div className="grid gap-6 lg:grid-cols-3">
+        <div className={`grid gap-6 ${shopWide ? "lg:grid-cols-3" : "lg:grid-cols-2"}`}>
           <SpendTable title="By day" rows={report.byDay} />
           <SpendTable title="By service" rows={report.byService} />
-          <SpendTable title="By operator" rows={report.byOperator} />
+          {shopWide ? <SpendTable title="By operator" rows={report.byOperator} /> : null}
         </div>
       )}
     </>

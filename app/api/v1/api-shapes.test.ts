@@ -18,7 +18,6 @@ import { errorBodySchema, validationDetailsSchema } from "@/lib/errors";
 import type { Deps } from "@/lib/api";
 import { createApiToken } from "@/lib/auth/tokens";
 import type { SandboxHandle } from "@/lib/gsmfusion/sandbox/server";
-import { claimQueuedOrders, expireSubmittingLeases, markSubmitting } from "@/lib/orders/transitions";
 import { SubmissionWorker } from "@/lib/orders/worker";
 import { refreshCatalogue } from "@/lib/services/catalogue";
 import {
@@ -29,7 +28,7 @@ import {
 } from "@/lib/orders/schemas";
 import { servicesResponseSchema } from "@/lib/services/schemas";
 import { createTestDb, describeEachDb, type TestDb } from "@/lib/test/db";
-import { makeImeis, startSandboxUpstream } from "@/lib/test/engine-fixtures";
+import { makeImeis, makeOneOrderUncertain, startSandboxUpstream } from "@/lib/test/engine-fixtures";
 import * as batchRoute from "./batches/[id]/route";
 import * as cancelRoute from "./batches/[id]/cancel/route";
 import * as confirmRoute from "./batches/[id]/confirm/route";
@@ -264,18 +263,10 @@ describeEachDb("API v1 answers match the shared schemas", (provider) => {
     // An order whose outcome is unknown, written off by a person; then its batch cancelled.
     const second = await createDraft({ serviceId: "1739", imeis: imeis.slice(4, 6) });
     await batchAction(app.confirm.POST, second.id, "confirm", 202);
-    // A worker that died mid-call: claimed, marked submitting, its lease swept.
-    const [uncertain] = await claimQueuedOrders(db, {
-      workerId: "shapes",
-      batchId: second.id,
-      limit: 1,
-      leaseMs: 1_000,
-    });
-    await markSubmitting(db, { orderId: uncertain!.id, workerId: "shapes", leaseMs: 1 });
-    expect(await expireSubmittingLeases(db, new Date(Date.now() + 60_000))).toBe(1);
+    const uncertainId = await makeOneOrderUncertain(db, second.id);
     const resolve = {
-      path: `/api/v1/orders/${uncertain!.id}/resolve`,
-      params: { id: uncertain!.id },
+      path: `/api/v1/orders/${uncertainId}/resolve`,
+      params: { id: uncertainId },
       body: { action: "write_off" },
     };
     expect((await answer(orderDetailSchema, app.resolve.POST, resolve, 200)).state).toBe("failed");

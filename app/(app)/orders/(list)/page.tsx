@@ -5,6 +5,8 @@ import { SyncNowButton } from "@/components/orders/sync-now-button";
 import { buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { requireUser } from "@/lib/auth/current";
+import { ownerScopeFor } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/db";
 import { listOrders } from "@/lib/orders/queries";
 import { orderFilterSchema } from "@/lib/orders/schemas";
@@ -21,9 +23,10 @@ export default async function OrdersPage({ searchParams }: { searchParams: Searc
     ),
   );
   const parsed = orderFilterSchema.safeParse({ limit: "100", ...raw });
-  const db = await getDb();
+  const [user, db] = await Promise.all([requireUser(), getDb()]);
+  const scope = await ownerScopeFor(db, user, "see");
   const [result, timeZone] = await Promise.all([
-    parsed.success ? listOrders(db, parsed.data) : null,
+    parsed.success ? listOrders(db, parsed.data, scope) : null,
     getViewerTimeZone(),
   ]);
   const filterError = parsed.success

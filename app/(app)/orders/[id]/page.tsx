@@ -1,10 +1,10 @@
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { stateInfo } from "@/components/orders/order-states";
 import { Badge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/page-header";
+import { loadOrNotFound, requireUser } from "@/lib/auth/current";
+import { ownerScopeFor } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/db";
-import { isAppError } from "@/lib/errors";
 import { formatDateTime, formatMoney } from "@/lib/format";
 import { getOrder } from "@/lib/orders/queries";
 import { getViewerTimeZone } from "@/lib/viewer-time-zone";
@@ -13,10 +13,8 @@ export const metadata = { title: "Order" };
 
 export default async function OrderPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const order = await getOrder(await getDb(), id).catch((error: unknown) => {
-    if (isAppError(error) && error.code === "not_found") notFound();
-    throw error;
-  });
+  const [user, db] = await Promise.all([requireUser(), getDb()]);
+  const order = await loadOrNotFound(getOrder(db, id, await ownerScopeFor(db, user, "see")));
   const timeZone = await getViewerTimeZone();
   const fields = Object.entries(order.result?.fields ?? {});
   const facts: [string, string][] = [

@@ -1,5 +1,6 @@
 // POST /api/v1/batches/{id}/confirm — the operator's consent: queue the draft's orders for placing
 import { parseJson, withAuth } from "@/lib/api";
+import { actingScopeOf } from "@/lib/auth/permissions";
 import { confirmBatch } from "@/lib/batches/confirm";
 import { getBatchProgress } from "@/lib/batches/progress";
 import { confirmBatchSchema } from "@/lib/batches/schemas";
@@ -8,5 +9,5 @@ export const POST = withAuth<{ id: string }>(async ({ req, user, db, engine, par
   const body = await parseJson(req, confirmBatchSchema, { emptyAs: {} });
   await confirmBatch(db, user, params.id, { reorderRepeats: body.reorderRepeats });
   engine?.worker.nudge();
-  return Response.json(await getBatchProgress(db, params.id), { status: 202 });
+  return Response.json(await getBatchProgress(db, params.id, actingScopeOf(user)), { status: 202 });
 });

@@ -1,0 +1,17 @@
+import { expect, type Browser, type Page } from "@playwright/test";
+
+export async function signIn(page: Page, user: { email: string; password: string }) {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
+}
+
+/** A page in a browser context of its own, signed in as the user (beside the admin's default one). */
+export async function signedInPage(browser: Browser, user: { email: string; password: string }) {
+  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const page = await context.newPage();
+  await signIn(page, user);
+  return page;
+}
