@@ -60,3 +60,11 @@ test("a filter the app cannot read says so instead of failing", async ({ page })
   await page.goto("/orders?from=not-a-date");
   await expect(page.getByRole("alert").filter({ hasText: "from" })).toBeVisible();
 });
+
+test("an IMEI search without digits says so instead of listing every order", async ({ page }) => {
+  await page.goto("/orders");
+  await page.getByLabel("IMEIs").fill("n/a");
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page.getByRole("alert")).toContainText('imei: "n/a" has no digits');
+  await expect(page.getByRole("table")).toHaveCount(0);
+});

@@ -7,7 +7,8 @@ import { exportOrdersCsv, type OrderFilter } from "./queries";
 
 /**
  * Records who exported what (the query as it was sent), then streams the filtered history; paging
- * (`cursor`, `limit`) does not apply to an export.
+ * (`cursor`, `limit`) does not apply to an export. The first page is read before this returns, so a
+ * failure there becomes an error answer rather than a cut-off file under a 200.
  */
 export async function exportOrders(
   db: Db,
@@ -17,5 +18,11 @@ export async function exportOrders(
 ): Promise<AsyncGenerator<string>> {
   const { cursor: _cursor, limit: _limit, ...unpaged } = filter;
   await recordAudit(db, { actorId: user.id, action: "orders.export", details: { filter: sentQuery } });
-  return exportOrdersCsv(db, unpaged);
+  const rows = exportOrdersCsv(db, unpaged);
+  const first = await rows.next();
+  return (async function* () {
+    if (first.done) return;
+    yield first.value;
+    yield* rows;
+  })();
 }

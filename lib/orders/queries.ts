@@ -3,30 +3,53 @@
  * worker, status sync and resolving need (every write lives in transitions/).
  */
 import type { Db } from "@/lib/db";
+import { sqlList } from "@/lib/db/sql-list";
+import { Prisma } from "@/lib/generated/sqlite/client";
 import { notFound } from "@/lib/errors";
 import { toDecimalString } from "@/lib/money";
+import { toCsvCell } from "./csv-cell";
 import { readOrderResult } from "./result";
 import type { ApiOrder, OrderDetail, OrderFilter, OrdersPage, SyncFilter } from "./schemas";
 import type { OrderState } from "./states";
 
 export type { ApiOrder, OrderDetail, OrderFilter } from "./schemas";
 
-function whereOf(filter: Omit<OrderFilter, "cursor" | "limit">) {
-  return {
-    state: filter.status ? filter.status : { not: "draft" },
-    ...(filter.imei?.length ? { imei: { in: filter.imei } } : {}),
-    ...(filter.serviceId ? { serviceId: filter.serviceId } : {}),
-    ...(filter.batchId ? { batchId: filter.batchId } : {}),
-    ...(filter.overdue ? { overdue: filter.overdue === "true" } : {}),
-    ...(filter.from || filter.to
-      ? {
-          createdAt: {
-            ...(filter.from ? { gte: filter.from } : {}),
-            ...(filter.to ? { lte: filter.to } : {}),
-          },
-        }
-      : {}),
-  };
+type UnpagedFilter = Omit<OrderFilter, "cursor" | "limit">;
+
+// Orders per page of the export: a page of ids stays within Prisma's 999 bound values on SQLite.
+const EXPORT_PAGE = 500;
+
+/** The history filter as SQL conditions; the IMEI list is one parameter however long (lib/db/sql-list.ts). */
+function whereOf(db: Db, filter: UnpagedFilter): Prisma.Sql {
+  const conditions = [
+    filter.status ? Prisma.sql`"state" = ${filter.status}` : Prisma.sql`"state" <> 'draft'`,
+  ];
+  if (filter.imei?.length) conditions.push(Prisma.sql`"imei" IN ${sqlList(db.provider, filter.imei)}`);
+  if (filter.serviceId) conditions.push(Prisma.sql`"serviceId" = ${filter.serviceId}`);
+  if (filter.batchId) conditions.push(Prisma.sql`"batchId" = ${filter.batchId}`);
+  if (filter.overdue) conditions.push(Prisma.sql`"overdue" = ${filter.overdue === "true"}`);
+  if (filter.from) conditions.push(Prisma.sql`"createdAt" >= ${filter.from}`);
+  if (filter.to) conditions.push(Prisma.sql`"createdAt" <= ${filter.to}`);
+  return Prisma.join(conditions, " AND ");
+}
+
+/**
+ * Up to `take` matching orders, newest first, keyset-paged on (createdAt, id) after the order `cursor`.
+ * The ids are picked in SQL (Prisma would refuse a long IMEI list with orderBy and take), then the rows
+ * are read by id: a page is at most 501 ids, which Prisma's own `in` handles.
+ */
+async function readOrderPage(db: Db, filter: UnpagedFilter, page: { cursor?: string; take: number }) {
+  const after = page.cursor
+    ? Prisma.sql`AND ("createdAt", "id") < (SELECT "createdAt", "id" FROM "Order" WHERE "id" = ${page.cursor})`
+    : Prisma.empty;
+  const picked = await db.prisma.$queryRaw<{ id: string }[]>`
+    SELECT "id" FROM "Order" WHERE ${whereOf(db, filter)} ${after}
+    ORDER BY "createdAt" DESC, "id" DESC
+    LIMIT ${page.take}`;
+  if (picked.length === 0) return [];
+  const rows = await db.prisma.order.findMany({ where: { id: { in: picked.map((p) => p.id) } } });
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return picked.flatMap((p) => byId.get(p.id) ?? []);
 }
 
 type OrderRow = {
@@ -73,12 +96,7 @@ export function toApiOrder(o: OrderRow): ApiOrder {
 
 /** Newest first, keyset-paged on (createdAt, id) so pages stay stable while orders arrive. */
 export async function listOrders(db: Db, filter: OrderFilter): Promise<OrdersPage> {
-  const rows = await db.prisma.order.findMany({
-    where: whereOf(filter),
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: filter.limit + 1,
-    ...(filter.cursor ? { cursor: { id: filter.cursor }, skip: 1 } : {}),
-  });
+  const rows = await readOrderPage(db, filter, { cursor: filter.cursor, take: filter.limit + 1 });
   const page = rows.slice(0, filter.limit);
   return {
     orders: page.map(toApiOrder),
@@ -137,35 +155,25 @@ export const EXPORT_COLUMNS = [
   "STATE",
 ] as const;
 
-function csvCell(value: string | null | undefined): string {
-  const text = value ?? "";
-  // A leading =, +, - or @ would run as a formula in a spreadsheet.
-  const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
 /**
  * The export in the site's "Advanced Export" column order (plus our ids), streamed page by page so
- * 20,000 rows never sit in memory at once.
+ * 20,000 rows never sit in memory at once. The header comes with the first page: a failing first read
+ * is then an error answer (see exportOrders), not a file that stops after its header.
  */
-export async function* exportOrdersCsv(
-  db: Db,
-  filter: Omit<OrderFilter, "cursor" | "limit">,
-): AsyncGenerator<string> {
-  yield EXPORT_COLUMNS.join(",") + "\r\n";
+export async function* exportOrdersCsv(db: Db, filter: UnpagedFilter): AsyncGenerator<string> {
   const titles = new Map(
     (await db.prisma.service.findMany({ select: { id: true, title: true } })).map((s) => [s.id, s.title]),
   );
+  let header = EXPORT_COLUMNS.join(",") + "\r\n";
   let cursor: string | undefined;
   for (;;) {
-    const rows = await db.prisma.order.findMany({
-      where: whereOf(filter),
-      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      take: 1_000,
-      ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
-    });
-    if (rows.length === 0) return;
-    let chunk = "";
+    const rows = await readOrderPage(db, filter, { cursor, take: EXPORT_PAGE });
+    if (rows.length === 0) {
+      if (header) yield header;
+      return;
+    }
+    let chunk = header;
+    header = "";
     for (const o of rows) {
       const r = readOrderResult(o);
       chunk +=
@@ -184,7 +192,7 @@ export async function* exportOrdersCsv(
           o.upstreamOrderId,
           o.state,
         ]
-          .map(csvCell)
+          .map(toCsvCell)
           .join(",") + "\r\n";
     }
     yield chunk;
@@ -230,17 +238,15 @@ export async function listDueOrders(db: Db, orderIds: string[]): Promise<DueOrde
 
 /** Ids of unfinished placed orders matching the filter, the ones due longest ago first. */
 export async function listSubmittedOrderIds(db: Db, filter: SyncFilter, limit: number): Promise<string[]> {
-  const rows = await db.prisma.order.findMany({
-    where: {
-      state: "submitted",
-      upstreamOrderId: { not: null },
-      ...(filter.batchId ? { batchId: filter.batchId } : {}),
-      ...(filter.orderIds ? { id: { in: filter.orderIds } } : {}),
-    },
-    select: { id: true },
-    orderBy: { nextCheckAt: "asc" },
-    take: limit,
-  });
+  const byBatch = filter.batchId ? Prisma.sql`AND "batchId" = ${filter.batchId}` : Prisma.empty;
+  const byIds = filter.orderIds
+    ? Prisma.sql`AND "id" IN ${sqlList(db.provider, filter.orderIds)}`
+    : Prisma.empty;
+  const rows = await db.prisma.$queryRaw<{ id: string }[]>`
+    SELECT "id" FROM "Order"
+    WHERE "state" = 'submitted' AND "upstreamOrderId" IS NOT NULL ${byBatch} ${byIds}
+    ORDER BY "nextCheckAt"
+    LIMIT ${limit}`;
   return rows.map((r) => r.id);
 }
 

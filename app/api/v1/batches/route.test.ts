@@ -441,6 +441,22 @@ describe("HTTP API v1: batches and orders [sqlite]", () => {
     );
   });
 
+  it("an IMEI filter without digits is a 422 that says why, for the list and the export, never every order", async () => {
+    for (const imei of ["abc", ",,,", "", `${imeis[3]}, n/a`]) {
+      const query = `imei=${encodeURIComponent(imei)}`;
+      for (const handler of [app.orders.GET, app.exportCsv.GET]) {
+        const error = await expectError(
+          await call(handler, { path: `/api/v1/orders?${query}` }),
+          422,
+          "validation_failed",
+        );
+        expect(error.message).toMatch(/^imei: .*has no digits/);
+        expect(error.details?.issues?.[0]?.field).toBe("imei");
+      }
+    }
+    expect(await db.prisma.auditEvent.count({ where: { action: "orders.export" } })).toBe(0);
+  });
+
   it("POST /api/v1/orders/sync returns counts; GET export.csv streams the Advanced Export columns, one row per order", async () => {
     const empty = await call(app.sync.POST, { path: "/api/v1/orders/sync", body: "" });
     expect(empty.status).toBe(200);
