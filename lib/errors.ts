@@ -10,6 +10,8 @@ export const ERROR_STATUS = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  price_changed: 409,
+  service_retired: 409,
   payload_too_large: 413,
   validation_failed: 422,
   rate_limited: 429,
@@ -51,6 +53,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
+    /** Sent as the `Retry-After` header (a 429 says when to come back). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -96,5 +100,7 @@ export function fromZodError(error: z.ZodError, lineOffset = 1): AppError {
 }
 
 export function errorResponse(error: AppError): Response {
-  return Response.json(error.toBody(), { status: error.status });
+  const headers: Record<string, string> =
+    error.retryAfterSeconds === undefined ? {} : { "Retry-After": String(error.retryAfterSeconds) };
+  return Response.json(error.toBody(), { status: error.status, headers });
 }

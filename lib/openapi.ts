@@ -12,6 +12,8 @@ import {
   confirmBatchSchema,
   createDraftSchema,
   draftSummarySchema,
+  priceChangedDetailsSchema,
+  serviceRetiredDetailsSchema,
   type BatchEventName,
 } from "@/lib/batches/schemas";
 import {
@@ -84,6 +86,8 @@ const COMPONENT_SCHEMAS: Record<string, z.ZodType> = {
   Error: errorBodySchema,
   FieldIssue: fieldIssueSchema,
   ValidationDetails: validationDetailsSchema,
+  PriceChangedDetails: priceChangedDetailsSchema,
+  ServiceRetiredDetails: serviceRetiredDetailsSchema,
   Me: meSchema,
   Service: apiServiceSchema,
   ServiceList: servicesResponseSchema,
@@ -103,10 +107,14 @@ const ERROR_DESCRIPTIONS: Record<ErrorCode, string> = {
   forbidden: "Signed in, but this needs another role.",
   not_found: "No such object, or one this user may not see.",
   conflict: "The object's current state does not allow this (see the message).",
+  price_changed:
+    "The service's price is not the one confirmed (it changed since the draft was priced). The draft now holds the new price and estimate (`details`); nothing was placed. Confirm again, with `unitPrice` set to the new price.",
+  service_retired:
+    "The upstream no longer offers the draft's service; nothing was placed. Start a new batch with another service.",
   payload_too_large: "More IMEIs than a batch holds.",
   validation_failed:
     "The input has the wrong shape or values; `details.issues` names each field (and line, for lists).",
-  rate_limited: "Too many attempts; wait and try again.",
+  rate_limited: "Too many requests; wait the `Retry-After` seconds and try again.",
   spend_limit: "Confirming would pass the user's or the shop's daily spend limit.",
   upstream_unavailable: "The GSM Fusion site did not answer usefully; try again shortly.",
   internal: "Something went wrong on the server; it has been logged.",
@@ -195,11 +203,20 @@ export const OPERATIONS: ApiOperation[] = [
     tag: "batches",
     summary: "Confirm a draft: queue its orders for placing",
     description:
-      "The operator's consent to spend. Repeats (IMEIs already ordered for the service) are left out unless `reorderRepeats` is true. Confirming twice is harmless: the second answers the same progress. An empty body stands for `{}`.",
+      "The operator's consent to spend. The service's price is checked with the upstream (a catalogue older than a minute is refreshed first): a price other than the one agreed to (`unitPrice`, or the draft's) is a 409 `price_changed` that reprices the draft, a service no longer offered a 409 `service_retired`. Repeats (IMEIs already ordered for the service) are left out unless `reorderRepeats` is true. Confirming twice is harmless: the second answers the same progress. An empty body stands for `{}`.",
     pathParams: idParam("batch"),
     body: { schema: confirmBatchSchema, required: false },
     success: { status: 202, description: "Queued; the progress.", json: batchProgressSchema },
-    errors: ["bad_request", "spend_limit", "not_found", "conflict", "validation_failed"],
+    errors: [
+      "bad_request",
+      "spend_limit",
+      "not_found",
+      "conflict",
+      "price_changed",
+      "service_retired",
+      "validation_failed",
+      "upstream_unavailable",
+    ],
   },
   {
     method: "POST",
@@ -416,22 +433,44 @@ function toEventStreamContent(events: EventStream, registry: ComponentRegistry):
   };
 }
 
+/** The details component each error code narrows `details` to, where it has one. */
+const ERROR_DETAILS: Partial<Record<ErrorCode, string>> = {
+  validation_failed: "ValidationDetails",
+  price_changed: "PriceChangedDetails",
+  service_retired: "ServiceRetiredDetails",
+};
+
+/** The shared Error schema narrowed to one code (and to that code's details). */
+function errorSchemaOf(code: ErrorCode): JsonObject {
+  const detailsRef = ERROR_DETAILS[code];
+  const details = detailsRef ? { details: { $ref: componentRef(detailsRef) } } : {};
+  const narrowed = { properties: { error: { properties: { code: { const: code }, ...details } } } };
+  return { allOf: [{ $ref: componentRef("Error") }, narrowed] };
+}
+
 /** One response per error code, its schema the shared Error narrowed to that code (and to its details). */
 function errorResponses(): Record<string, JsonObject> {
   return Object.fromEntries(
-    (Object.keys(ERROR_STATUS) as ErrorCode[]).map((code) => {
-      const details =
-        code === "validation_failed" ? { details: { $ref: componentRef("ValidationDetails") } } : {};
-      const narrowed = { properties: { error: { properties: { code: { const: code }, ...details } } } };
-      return [
-        code,
-        {
-          description: `${ERROR_DESCRIPTIONS[code]} (\`${code}\`)`,
-          content: { "application/json": { schema: { allOf: [{ $ref: componentRef("Error") }, narrowed] } } },
-        },
-      ];
-    }),
+    (Object.keys(ERROR_STATUS) as ErrorCode[]).map((code) => [
+      code,
+      {
+        description: `${ERROR_DESCRIPTIONS[code]} (\`${code}\`)`,
+        content: { "application/json": { schema: errorSchemaOf(code) } },
+      },
+    ]),
   );
+}
+
+/**
+ * An operation's answer for one error status: the code's shared response, or, where several codes share
+ * the status (409), one of their schemas.
+ */
+function errorResponseFor(codes: ErrorCode[]): JsonObject {
+  if (codes.length === 1) return { $ref: `#/components/responses/${codes[0]}` };
+  return {
+    description: codes.map((code) => `${ERROR_DESCRIPTIONS[code]} (\`${code}\`)`).join(" Or: "),
+    content: { "application/json": { schema: { oneOf: codes.map(errorSchemaOf) } } },
+  };
 }
 
 function pathParamsOf(op: ApiOperation): JsonObject[] {
@@ -499,7 +538,10 @@ function toOperationObject(op: ApiOperation, registry: ComponentRegistry): JsonO
     responses: {
       [op.success.status]: { description: op.success.description, content: success },
       ...Object.fromEntries(
-        byStatus.map((code) => [ERROR_STATUS[code], { $ref: `#/components/responses/${code}` }]),
+        [...new Set(byStatus.map((code) => ERROR_STATUS[code]))].map((status) => [
+          status,
+          errorResponseFor(byStatus.filter((code) => ERROR_STATUS[code] === status)),
+        ]),
       ),
     },
   };

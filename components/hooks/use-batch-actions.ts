@@ -11,12 +11,23 @@ export function useCreateDraft() {
   return useMutation({ mutationFn: createBatch });
 }
 
-/** Confirms a draft: its orders are queued and will be placed (billable). */
-export function useConfirmBatch(options: { onSuccess: (progress: BatchProgress) => void }) {
+/** Confirms a draft at the price shown: its orders are queued and will be placed (billable). */
+export function useConfirmBatch(options: {
+  onSuccess: (progress: BatchProgress) => void;
+  onError?: (error: Error) => void;
+}) {
   return useMutation({
-    mutationFn: ({ id, reorderRepeats }: { id: string; reorderRepeats: boolean }) =>
-      confirmBatch(id, reorderRepeats),
+    mutationFn: ({
+      id,
+      reorderRepeats,
+      unitPrice,
+    }: {
+      id: string;
+      reorderRepeats: boolean;
+      unitPrice: string;
+    }) => confirmBatch(id, reorderRepeats, unitPrice),
     onSuccess: options.onSuccess,
+    onError: options.onError,
   });
 }
 

@@ -261,6 +261,22 @@ export async function listAvailableCatalogue(
   return listCatalogue(db, filter);
 }
 
+/**
+ * One service as the upstream lists it now, for spending decisions: the cached entry, after a refresh
+ * that is waited for when the catalogue is older than `maxAgeMs` (one refresh per process at a time, as
+ * everywhere). Null when the service is not in the catalogue. A failed refresh is thrown.
+ */
+export async function readCurrentCatalogueService(
+  db: Db,
+  client: GsmFusionClient,
+  id: string,
+  options: { maxAgeMs: number },
+): Promise<CatalogueService | null> {
+  const { refreshedAt } = await readStatus(db);
+  if (!refreshedAt || Date.now() - refreshedAt.getTime() > options.maxAgeMs) await runRefresh(db, client);
+  return getCatalogueService(db, id);
+}
+
 /** Resolves once the refresh running for this database (if any) has settled. For tests and shutdown. */
 export async function waitForCatalogueRefresh(db: Db): Promise<void> {
   await stateOf(db).inFlight?.catch(() => undefined);

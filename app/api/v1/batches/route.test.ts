@@ -11,6 +11,7 @@ import * as syncRoute from "@/app/api/v1/orders/sync/route";
 import type { Deps } from "@/lib/api";
 import { createApiToken } from "@/lib/auth/tokens";
 import type { SandboxHandle } from "@/lib/gsmfusion/sandbox/server";
+import { priceChangedDetailsSchema } from "@/lib/batches/schemas";
 import { setLogSink } from "@/lib/log";
 import { SubmissionWorker } from "@/lib/orders/worker";
 import { refreshCatalogue } from "@/lib/services/catalogue";
@@ -439,6 +440,32 @@ describe("HTTP API v1: batches and orders [sqlite]", () => {
       422,
       "validation_failed",
     );
+  });
+
+  it("POST /confirm checks the upstream's price: 409 price_changed with the new total, then 202 at it", async () => {
+    const draft = await createBatch({ serviceId: "1742", imeis: imeis.slice(11, 12) });
+    sandbox.state.setCatalogueChanges({ prices: { "1742": "0.07" } });
+    // The catalogue was last refreshed more than a minute ago.
+    await db.write((p) => p.service.updateMany({ data: { refreshedAt: new Date(Date.now() - 120_000) } }));
+    const confirm = (body: object) =>
+      call(app.confirm.POST, { path: `/api/v1/batches/${draft.id}/confirm`, body, params: { id: draft.id } });
+    try {
+      const refused = await expectError(await confirm({}), 409, "price_changed");
+      expect(priceChangedDetailsSchema.parse(refused.details)).toEqual({
+        serviceId: "1742",
+        previousUnitPrice: "0.05",
+        unitPrice: "0.07",
+        estimatedCost: "0.07",
+        estimatedCostWithRepeats: "0.07",
+      });
+      await expectError(await confirm({ unitPrice: "0.05" }), 409, "price_changed");
+      const placed = await confirm({ unitPrice: "0.07" });
+      expect(placed.status).toBe(202);
+      expect(await placed.json()).toMatchObject({ status: "queued", cost: { estimated: "0.07" } });
+    } finally {
+      sandbox.state.setCatalogueChanges({});
+      await refreshCatalogue(db, deps.upstream);
+    }
   });
 
   it("an IMEI filter without digits is a 422 that says why, for the list and the export, never every order", async () => {
