@@ -496,9 +496,19 @@ describe("HTTP API v1: batches and orders [sqlite]", () => {
       missing: 0,
     });
     expect(counts.completed! + counts.rejected!).toBe(4);
+    // The same user again within 10 s is throttled (429 with Retry-After); another user is not.
+    const tooSoon = await call(app.sync.POST, {
+      path: "/api/v1/orders/sync",
+      body: { batchId: "nothing-here" },
+    });
+    const throttled = await expectError(tooSoon, 429, "rate_limited");
+    expect(throttled.message).toMatch(/Try again in \d+ s/);
+    expect(Number(tooSoon.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(Number(tooSoon.headers.get("retry-after"))).toBeLessThanOrEqual(10);
     const again = await call(app.sync.POST, {
       path: "/api/v1/orders/sync",
       body: { batchId: "nothing-here" },
+      token: otherToken,
     });
     expect(await again.json()).toEqual({ checked: 0, completed: 0, rejected: 0, stillOpen: 0, missing: 0 });
     await expectError(

@@ -1,9 +1,9 @@
 // POST /api/v1/orders/sync — "Sync now": ask the upstream about unfinished placed orders at once
 import { parseJson, withAuth } from "@/lib/api";
 import { syncOrdersSchema } from "@/lib/orders/schemas";
-import { syncNow } from "@/lib/orders/sync";
+import { requestSyncNow } from "@/lib/orders/sync-now";
 
-export const POST = withAuth(async ({ req, db, upstream }) => {
+export const POST = withAuth(async ({ req, user, db, upstream }) => {
   const filter = await parseJson(req, syncOrdersSchema, { emptyAs: {} });
-  return Response.json(await syncNow(db, upstream, filter));
+  return Response.json(await requestSyncNow(db, upstream, user, filter));
 });
