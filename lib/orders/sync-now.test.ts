@@ -8,7 +8,13 @@ import type { AppUser } from "@/lib/auth/users";
 import { openDb } from "@/lib/db";
 import { appError } from "@/lib/test/batch-helpers";
 import { describeEachDb } from "@/lib/test/db";
-import { createEngineFixture, insertUser, makeImeis, type EngineFixture } from "@/lib/test/engine-fixtures";
+import {
+  createEngineFixture,
+  insertBatchRow,
+  insertUser,
+  makeImeis,
+  type EngineFixture,
+} from "@/lib/test/engine-fixtures";
 import { captureLogs } from "@/lib/test/order-invariants";
 import { claimSyncTurn, requestSyncNow, SYNC_NOW_INTERVAL_MS } from "./sync-now";
 
@@ -25,23 +31,12 @@ describeEachDb("Sync now: joined and throttled", (provider) => {
     f = await createEngineFixture(provider, {
       sandbox: { timing: { inProcessAfterMs: 60_000, finalAfterMs: 60_000 } },
     });
-    const batch = await f.db.write((p) =>
-      p.batch.create({
-        data: {
-          ownerId: f.operator.id,
-          serviceId: "1739",
-          sourceName: "sync",
-          state: "running",
-          totalLines: 5,
-          toSubmit: 5,
-          invalidCount: 0,
-          duplicatesInBatch: 0,
-          alreadyOrderedCount: 0,
-          unitPriceMicros: 80_000n,
-          estimatedCostMicros: 400_000n,
-        },
-      }),
-    );
+    const batch = await insertBatchRow(f.db, {
+      ownerId: f.operator.id,
+      serviceId: "1739",
+      state: "running",
+      size: 5,
+    });
     batchId = batch.id;
     const service = f.sandbox.state.findService("1739")!;
     const rows = makeImeis(5, 77).map((imei, i) => ({

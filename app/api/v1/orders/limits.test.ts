@@ -15,7 +15,7 @@ import type { SandboxHandle } from "@/lib/gsmfusion/sandbox/server";
 import { MAX_IMEI_FILTER } from "@/lib/orders/schemas";
 import { refreshCatalogue } from "@/lib/services/catalogue";
 import { createTestDb, describeEachDb, type TestDb } from "@/lib/test/db";
-import { insertUser, makeImeis, startSandboxUpstream } from "@/lib/test/engine-fixtures";
+import { insertBatchRow, insertUser, makeImeis, startSandboxUpstream } from "@/lib/test/engine-fixtures";
 
 const SYNC_MAX = 20_000;
 type Handler = (req: Request, ctx: { params: Promise<never> }) => Promise<Response>;
@@ -48,23 +48,12 @@ describeEachDb("lists at their documented maxima", (provider) => {
     await refreshCatalogue(db, deps.upstream);
     const user = await insertUser(db, "limits@shop.test", "operator");
     token = (await createApiToken(db, user.id)).token;
-    const batch = await db.write((p) =>
-      p.batch.create({
-        data: {
-          ownerId: user.id,
-          serviceId: "1739",
-          sourceName: "limits",
-          state: "running",
-          totalLines: SYNC_MAX,
-          toSubmit: SYNC_MAX,
-          invalidCount: 0,
-          duplicatesInBatch: 0,
-          alreadyOrderedCount: 0,
-          unitPriceMicros: 80_000n,
-          estimatedCostMicros: 80_000n * BigInt(SYNC_MAX),
-        },
-      }),
-    );
+    const batch = await insertBatchRow(db, {
+      ownerId: user.id,
+      serviceId: "1739",
+      state: "running",
+      size: SYNC_MAX,
+    });
     const start = Date.UTC(2026, 10, 1);
     const rows = imeis.map((imei, i) => {
       const id = randomUUID();
