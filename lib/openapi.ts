@@ -123,6 +123,8 @@ const ERROR_DESCRIPTIONS: Record<ErrorCode, string> = {
 const BATCH_EVENT_DESCRIPTIONS: Record<BatchEventName, string> = {
   progress: "The batch's progress, sent at once and whenever it changes; `id` counts up.",
   done: "The batch has settled (done or cancelled, nothing in flight): the last event, then the stream ends.",
+  draft:
+    "The batch is a draft: nothing changes until it is confirmed. The last event, then the stream ends; open it again after confirming.",
   error: "The stream stopped (the batch could not be read); poll GET /api/v1/batches/{id} instead.",
 };
 const batchEvents: EventStream = Object.fromEntries(
@@ -236,7 +238,7 @@ export const OPERATIONS: ApiOperation[] = [
     tag: "batches",
     summary: "A batch's progress as server-sent events",
     description:
-      "Starts with `retry: 2000`, then a `progress` event at once and whenever the progress changes, `: keep-alive` comments while nothing changes, and `done` once the batch has settled. Each event's `data` is one line of JSON (see `x-itemSchema`). An unknown id is a 404 before the stream opens.",
+      "Starts with `retry: 2000`, then a `progress` event at once and whenever the progress changes, `: keep-alive` comments while nothing changes, and `done` once the batch has settled (or `draft` at once for an unconfirmed batch). The server ends any stream after 10 minutes; EventSource reconnects by itself, sending Last-Event-ID. Each event's `data` is one line of JSON (see `x-itemSchema`). An unknown id is a 404 before the stream opens; a user may hold 10 streams open at once (per app process), an 11th is a 429.",
     pathParams: idParam("batch"),
     headers: [
       {
@@ -246,7 +248,7 @@ export const OPERATIONS: ApiOperation[] = [
       },
     ],
     success: { status: 200, description: "The event stream.", events: batchEvents },
-    errors: ["not_found"],
+    errors: ["not_found", "rate_limited"],
   },
   {
     method: "GET",
@@ -313,10 +315,10 @@ export const OPERATIONS: ApiOperation[] = [
     tag: "orders",
     summary: "Ask the upstream about unfinished placed orders now",
     description:
-      "Every unfinished placed order (up to 20,000), or those of `batchId` / `orderIds`. An empty body stands for `{}`.",
+      "Every unfinished placed order (up to 20,000), or those of `batchId` / `orderIds`. A request while a sync of the same scope runs joins it (the same answer, no second round of upstream calls). Each user may start one sync per 10 s: sooner is a 429 with `Retry-After`. An empty body stands for `{}`.",
     body: { schema: syncOrdersSchema, required: false },
     success: { status: 200, description: "What the upstream said.", json: syncResultSchema },
-    errors: ["bad_request", "validation_failed"],
+    errors: ["bad_request", "validation_failed", "rate_limited"],
   },
   {
     method: "GET",

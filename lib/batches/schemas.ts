@@ -119,12 +119,14 @@ export const batchProgressSchema = z.object({
 export type BatchProgress = z.infer<typeof batchProgressSchema>;
 
 /**
- * GET /api/v1/batches/{id}/events: each server-sent event's name and the shape of its `data`. `done` is
- * the last event; `error` means the stream stopped and the page should poll.
+ * GET /api/v1/batches/{id}/events: each server-sent event's name and the shape of its `data`. `done` (a
+ * settled batch) and `draft` (an unconfirmed one: nothing changes until it is confirmed) are the last
+ * event; `error` means the stream stopped and the page should poll.
  */
 export const BATCH_EVENTS = {
   progress: batchProgressSchema,
   done: batchProgressSchema,
+  draft: batchProgressSchema,
   error: z.object({ message: z.string() }),
 } as const;
 export type BatchEventName = keyof typeof BATCH_EVENTS;

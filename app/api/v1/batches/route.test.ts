@@ -355,6 +355,29 @@ describe("HTTP API v1: batches and orders [sqlite]", () => {
     );
   });
 
+  it("GET /events: a draft's stream ends with `draft`; the 11th open stream of one user is a 429", async () => {
+    const draft = await createBatch({ serviceId: "1739", imeis: [imeis[1]] }, otherToken);
+    const events = (id: string, as = otherToken) =>
+      call(app.events.GET, { path: `/api/v1/batches/${id}/events`, params: { id }, token: as });
+    const ofDraft = await (await events(draft.id)).text();
+    expect(ofDraft).toMatch(/event: progress\nid: 1\n[^]*event: draft\nid: 2\n/);
+
+    await call(app.confirm.POST, {
+      path: `/api/v1/batches/${draft.id}/confirm`,
+      body: "",
+      params: { id: draft.id },
+      token: otherToken,
+    });
+    const open = await Promise.all(Array.from({ length: 10 }, () => events(draft.id)));
+    expect(open.map((r) => r.status)).toEqual(Array(10).fill(200));
+    const refused = await expectError(await events(draft.id), 429, "rate_limited");
+    expect(refused.message).toMatch(/already follow 10 batches live/);
+    await open[0]!.body!.cancel();
+    const reopened = await events(draft.id);
+    expect(reopened.status).toBe(200);
+    await Promise.all([reopened, ...open.slice(1)].map((r) => r.body!.cancel()));
+  });
+
   it("POST /cancel cancels the queued orders; again is harmless; not another operator's", async () => {
     const draft = await createBatch({ serviceId: "1739", imeis: imeis.slice(8, 11) });
     const path = `/api/v1/batches/${draft.id}/cancel`;
