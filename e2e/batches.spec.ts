@@ -213,6 +213,7 @@ test.describe("failures the sandbox does not produce (API answers stubbed in the
     await expect(notice).toContainText("the total is now $0.20");
     await expect(page.getByTestId("estimated-total")).toHaveText("$0.20");
     await expect(page.getByTestId("unit-price")).toHaveText("$0.10");
+    await expect(page.getByTestId("picked-price")).toHaveText("$0.10");
     await expect(page.getByRole("alert").filter({ hasText: "The batch was not confirmed" })).toHaveCount(0);
     for (const [name, width] of [
       ["wide", 1366],

@@ -37,7 +37,15 @@ export function NewBatchForm() {
   const [priceChange, setPriceChange] = useState<PriceChangedDetails | null>(null);
   const confirm = useConfirmBatch({
     onSuccess: (progress) => router.push(`/batches/${encodeURIComponent(progress.id)}`),
-    onError: (error) => setPriceChange((shown) => readPriceChange(error) ?? shown),
+    onError: (error) => {
+      const change = readPriceChange(error);
+      if (!change) return;
+      setPriceChange(change);
+      // The picked service shows the new price too.
+      setService((picked) =>
+        picked?.id === change.serviceId ? { ...picked, price: change.unitPrice } : picked,
+      );
+    },
   });
   const reviewed: DraftSummary | undefined =
     draft.data && priceChange
