@@ -80,10 +80,12 @@ async function refreshPriceOfDraft(db: Db, batchId: string, options: ConfirmOpti
       maxAgeMs: options.priceMaxAgeMs ?? CONFIRM_PRICE_MAX_AGE_MS,
     });
   } catch (error) {
-    const reason = isUpstreamError(error) ? ` (${error.code})` : "";
+    const isEmptyListing = error instanceof Error && error.name === "EmptyCatalogueError";
+    if (!isUpstreamError(error) && !isEmptyListing) throw error;
+    const reason = isUpstreamError(error) ? error.code : "empty_catalogue";
     throw new AppError(
       "upstream_unavailable",
-      `The service's current price could not be checked with GSM Fusion${reason}. Nothing was placed; try again shortly.`,
+      `The service's current price could not be checked with GSM Fusion (${reason}). Nothing was placed; try again shortly.`,
     );
   }
 }
