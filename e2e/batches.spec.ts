@@ -176,6 +176,66 @@ test.describe("failures the sandbox does not produce (API answers stubbed in the
     await expect(page).toHaveURL(/\/batches\/new$/);
   });
 
+  test("a price changed since the review is shown with the new total, and confirming again sends the new price", async ({
+    page,
+  }, testInfo) => {
+    await pasteTwo(page);
+    const confirms: unknown[] = [];
+    await page.route("**/api/v1/batches/*/confirm", (route) => {
+      confirms.push(route.request().postDataJSON());
+      if (confirms.length === 1)
+        return route.fulfill({
+          status: 409,
+          json: {
+            error: {
+              code: "price_changed",
+              message: "The price changed from $0.08 to $0.10 per IMEI since this batch was priced.",
+              details: {
+                serviceId: "1739",
+                previousUnitPrice: "0.08",
+                unitPrice: "0.10",
+                estimatedCost: "0.20",
+                estimatedCostWithRepeats: "0.20",
+              },
+            },
+          },
+        });
+      return route.fulfill({
+        status: 500,
+        json: { error: { code: "internal", message: "stub: stop here" } },
+      });
+    });
+    await page.getByRole("button", { name: "Review cost" }).click();
+    await page.getByRole("button", { name: "Place 2 orders for $0.16" }).click();
+
+    const notice = page.getByTestId("price-changed");
+    await expect(notice).toContainText("GSM Fusion now charges $0.10 per IMEI instead of $0.08");
+    await expect(notice).toContainText("the total is now $0.20");
+    await expect(page.getByTestId("estimated-total")).toHaveText("$0.20");
+    await expect(page.getByTestId("unit-price")).toHaveText("$0.10");
+    await expect(page.getByTestId("picked-price")).toHaveText("$0.10");
+    await expect(page.getByRole("alert").filter({ hasText: "The batch was not confirmed" })).toHaveCount(0);
+    for (const [name, width] of [
+      ["wide", 1366],
+      ["phone", 390],
+    ] as const) {
+      await page.setViewportSize({ width, height: 900 });
+      const file = testInfo.outputPath(`draft-price-changed-${name}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      await testInfo.attach(`draft review: the price changed (${width} px)`, {
+        path: file,
+        contentType: "image/png",
+      });
+    }
+
+    await page.getByRole("button", { name: "Place 2 orders for $0.20" }).click();
+    await expect(page.getByRole("alert").filter({ hasText: "The batch was not confirmed" })).toBeVisible();
+    expect(confirms).toEqual([
+      { reorderRepeats: false, unitPrice: "0.08" },
+      { reorderRepeats: false, unitPrice: "0.10" },
+    ]);
+  });
+
   test("a 422 lists the server's issues with their line numbers", async ({ page }) => {
     await pasteTwo(page);
     await page.route("**/api/v1/batches", (route) =>

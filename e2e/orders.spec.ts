@@ -64,3 +64,23 @@ test("a filter the app cannot read says so instead of failing", async ({ page })
   await page.goto("/orders?from=not-a-date");
   await expect(page.getByRole("alert").filter({ hasText: "from" })).toBeVisible();
 });
+
+test("an IMEI search without digits says so instead of listing every order", async ({ page }) => {
+  await page.goto("/orders");
+  await page.getByLabel("IMEIs").fill("n/a");
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: 'imei: "n/a" has no digits' })).toBeVisible();
+  await expect(page.getByRole("table")).toHaveCount(0);
+});
+
+test("Sync now runs at most once every 10 s per person, and the button says when it can run again", async ({
+  page,
+}) => {
+  await page.goto("/orders");
+  await page.getByRole("button", { name: "Sync now" }).click();
+  await expect(page.getByTestId("sync-status")).toContainText(/^Checked \d+/);
+  await page.getByRole("button", { name: "Sync now" }).click();
+  await expect(page.getByTestId("sync-status")).toContainText(/Try again in \d+ s\./);
+  await expect(page.getByRole("button", { name: "Wait…" })).toBeDisabled();
+  await expect(page.getByRole("button", { name: "Sync now" })).toBeEnabled({ timeout: 15_000 });
+});

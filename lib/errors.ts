@@ -10,6 +10,8 @@ export const ERROR_STATUS = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  price_changed: 409,
+  service_retired: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   validation_failed: 422,
@@ -52,6 +54,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
+    /** Sent as the `Retry-After` header (a 429 says when to come back). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -97,5 +101,7 @@ export function fromZodError(error: z.ZodError, lineOffset = 1): AppError {
 }
 
 export function errorResponse(error: AppError): Response {
-  return Response.json(error.toBody(), { status: error.status });
+  const headers: Record<string, string> =
+    error.retryAfterSeconds === undefined ? {} : { "Retry-After": String(error.retryAfterSeconds) };
+  return Response.json(error.toBody(), { status: error.status, headers });
 }

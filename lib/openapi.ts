@@ -20,6 +20,8 @@ import {
   confirmBatchSchema,
   createDraftSchema,
   draftSummarySchema,
+  priceChangedDetailsSchema,
+  serviceRetiredDetailsSchema,
   type BatchEventName,
 } from "@/lib/batches/schemas";
 import {
@@ -93,6 +95,8 @@ const COMPONENT_SCHEMAS: Record<string, z.ZodType> = {
   Error: errorBodySchema,
   FieldIssue: fieldIssueSchema,
   ValidationDetails: validationDetailsSchema,
+  PriceChangedDetails: priceChangedDetailsSchema,
+  ServiceRetiredDetails: serviceRetiredDetailsSchema,
   Me: meSchema,
   ApiToken: apiTokenSchema,
   ApiTokenList: apiTokenListSchema,
@@ -118,11 +122,15 @@ const ERROR_DESCRIPTIONS: Record<ErrorCode, string> = {
   not_found:
     "No such object, or one this user may not see (another operator's: an operator sees only their own unless the shop's `operatorsSeeAllOrders` setting is on).",
   conflict: "The object's current state does not allow this (see the message).",
+  price_changed:
+    "The service's price is not the one confirmed (it changed since the draft was priced). The draft now holds the new price and estimate (`details`); nothing was placed. Confirm again, with `unitPrice` set to the new price.",
+  service_retired:
+    "The upstream no longer offers the draft's service; nothing was placed. Start a new batch with another service.",
   payload_too_large: "More IMEIs than a batch holds.",
   unsupported_media_type: "A request with the session cookie whose body is not JSON.",
   validation_failed:
     "The input has the wrong shape or values; `details.issues` names each field (and line, for lists).",
-  rate_limited: "Too many attempts; wait and try again.",
+  rate_limited: "Too many requests; wait the `Retry-After` seconds and try again.",
   spend_limit: "Confirming would pass the user's or the shop's daily spend limit.",
   upstream_unavailable: "The GSM Fusion site did not answer usefully; try again shortly.",
   internal: "Something went wrong on the server; it has been logged.",
@@ -131,6 +139,8 @@ const ERROR_DESCRIPTIONS: Record<ErrorCode, string> = {
 const BATCH_EVENT_DESCRIPTIONS: Record<BatchEventName, string> = {
   progress: "The batch's progress, sent at once and whenever it changes; `id` counts up.",
   done: "The batch has settled (done or cancelled, nothing in flight): the last event, then the stream ends.",
+  draft:
+    "The batch is a draft: nothing changes until it is confirmed. The last event, then the stream ends; open it again after confirming.",
   error: "The stream stopped (the batch could not be read); poll GET /api/v1/batches/{id} instead.",
 };
 const batchEvents: EventStream = Object.fromEntries(
@@ -143,7 +153,7 @@ const batchEvents: EventStream = Object.fromEntries(
 const idParam = (what: string) => ({ id: `The ${what}'s id.` });
 
 const orderFilterDescriptions = {
-  imei: "One or more IMEIs separated by spaces, commas or semicolons (at most 1,000).",
+  imei: "One or more IMEIs separated by spaces, commas or semicolons (at most 10,000; the server takes URLs of up to 16 KB, about 1,000 IMEIs); a value or part without a digit is a 422, never ignored.",
   status: "Only orders in this state (default: every state but draft).",
   serviceId: "Only orders of this service.",
   batchId: "Only orders of this batch.",
@@ -246,11 +256,21 @@ export const OPERATIONS: ApiOperation[] = [
     tag: "batches",
     summary: "Confirm a draft: queue its orders for placing",
     description:
-      "The operator's consent to spend. Repeats (IMEIs already ordered for the service) are left out unless `reorderRepeats` is true. Confirming twice is harmless: the second answers the same progress. An empty body stands for `{}`.",
+      "The operator's consent to spend. The service's price is checked with the upstream (a catalogue older than a minute is refreshed first): a price other than the one agreed to (`unitPrice`, or the draft's) is a 409 `price_changed` that reprices the draft, a service no longer offered a 409 `service_retired`. Repeats (IMEIs already ordered for the service) are left out unless `reorderRepeats` is true. Confirming twice is harmless: the second answers the same progress. An empty body stands for `{}`.",
     pathParams: idParam("batch"),
     body: { schema: confirmBatchSchema, required: false },
     success: { status: 202, description: "Queued; the progress.", json: batchProgressSchema },
-    errors: ["bad_request", "spend_limit", "forbidden", "not_found", "conflict", "validation_failed"],
+    errors: [
+      "bad_request",
+      "spend_limit",
+      "forbidden",
+      "not_found",
+      "conflict",
+      "price_changed",
+      "service_retired",
+      "validation_failed",
+      "upstream_unavailable",
+    ],
   },
   {
     method: "POST",
@@ -271,7 +291,7 @@ export const OPERATIONS: ApiOperation[] = [
     tag: "batches",
     summary: "A batch's progress as server-sent events",
     description:
-      "Starts with `retry: 2000`, then a `progress` event at once and whenever the progress changes, `: keep-alive` comments while nothing changes, and `done` once the batch has settled. Each event's `data` is one line of JSON (see `x-itemSchema`). An unknown id is a 404 before the stream opens.",
+      "Starts with `retry: 2000`, then a `progress` event at once and whenever the progress changes, `: keep-alive` comments while nothing changes, and `done` once the batch has settled (or `draft` at once for an unconfirmed batch). The server ends any stream after 10 minutes; EventSource reconnects by itself, sending Last-Event-ID. Each event's `data` is one line of JSON (see `x-itemSchema`). An unknown id is a 404 before the stream opens; a user may hold 10 streams open at once (per app process), an 11th is a 429.",
     pathParams: idParam("batch"),
     headers: [
       {
@@ -281,7 +301,7 @@ export const OPERATIONS: ApiOperation[] = [
       },
     ],
     success: { status: 200, description: "The event stream.", events: batchEvents },
-    errors: ["not_found"],
+    errors: ["not_found", "rate_limited"],
   },
   {
     method: "GET",
@@ -358,10 +378,10 @@ export const OPERATIONS: ApiOperation[] = [
     tag: "orders",
     summary: "Ask the upstream about unfinished placed orders now",
     description:
-      "Every unfinished placed order the user may see (up to 20,000), or those of `batchId` / `orderIds`; others' orders are left out as if they did not exist. An empty body stands for `{}`.",
+      "Every unfinished placed order the user may see (up to 20,000), or those of `batchId` / `orderIds`; others' orders are left out as if they did not exist. A request while a sync of the same orders runs joins it (the same answer, no second round of upstream calls). Each user may start one sync per 10 s: sooner is a 429 with `Retry-After`. An empty body stands for `{}`.",
     body: { schema: syncOrdersSchema, required: false },
     success: { status: 200, description: "What the upstream said.", json: syncResultSchema },
-    errors: ["bad_request", "validation_failed"],
+    errors: ["bad_request", "validation_failed", "rate_limited"],
   },
   {
     method: "GET",
@@ -501,22 +521,44 @@ function toEventStreamContent(events: EventStream, registry: ComponentRegistry):
   };
 }
 
+/** The details component each error code narrows `details` to, where it has one. */
+const ERROR_DETAILS: Partial<Record<ErrorCode, string>> = {
+  validation_failed: "ValidationDetails",
+  price_changed: "PriceChangedDetails",
+  service_retired: "ServiceRetiredDetails",
+};
+
+/** The shared Error schema narrowed to one code (and to that code's details). */
+function errorSchemaOf(code: ErrorCode): JsonObject {
+  const detailsRef = ERROR_DETAILS[code];
+  const details = detailsRef ? { details: { $ref: componentRef(detailsRef) } } : {};
+  const narrowed = { properties: { error: { properties: { code: { const: code }, ...details } } } };
+  return { allOf: [{ $ref: componentRef("Error") }, narrowed] };
+}
+
 /** One response per error code, its schema the shared Error narrowed to that code (and to its details). */
 function errorResponses(): Record<string, JsonObject> {
   return Object.fromEntries(
-    (Object.keys(ERROR_STATUS) as ErrorCode[]).map((code) => {
-      const details =
-        code === "validation_failed" ? { details: { $ref: componentRef("ValidationDetails") } } : {};
-      const narrowed = { properties: { error: { properties: { code: { const: code }, ...details } } } };
-      return [
-        code,
-        {
-          description: `${ERROR_DESCRIPTIONS[code]} (\`${code}\`)`,
-          content: { "application/json": { schema: { allOf: [{ $ref: componentRef("Error") }, narrowed] } } },
-        },
-      ];
-    }),
+    (Object.keys(ERROR_STATUS) as ErrorCode[]).map((code) => [
+      code,
+      {
+        description: `${ERROR_DESCRIPTIONS[code]} (\`${code}\`)`,
+        content: { "application/json": { schema: errorSchemaOf(code) } },
+      },
+    ]),
   );
+}
+
+/**
+ * An operation's answer for one error status: the code's shared response, or, where several codes share
+ * the status (409), one of their schemas.
+ */
+function errorResponseFor(codes: ErrorCode[]): JsonObject {
+  if (codes.length === 1) return { $ref: `#/components/responses/${codes[0]}` };
+  return {
+    description: codes.map((code) => `${ERROR_DESCRIPTIONS[code]} (\`${code}\`)`).join(" Or: "),
+    content: { "application/json": { schema: { oneOf: codes.map(errorSchemaOf) } } },
+  };
 }
 
 function pathParamsOf(op: ApiOperation): JsonObject[] {
@@ -587,7 +629,10 @@ function toOperationObject(op: ApiOperation, registry: ComponentRegistry): JsonO
     responses: {
       [op.success.status]: { description: op.success.description, content: success },
       ...Object.fromEntries(
-        byStatus.map((code) => [ERROR_STATUS[code], { $ref: `#/components/responses/${code}` }]),
+        [...new Set(byStatus.map((code) => ERROR_STATUS[code]))].map((status) => [
+          status,
+          errorResponseFor(byStatus.filter((code) => ERROR_STATUS[code] === status)),
+        ]),
       ),
     },
   };

@@ -88,6 +88,10 @@ function errorTitle(error: ApiError): string {
       return "Not found";
     case "conflict":
       return "That changed in the meantime";
+    case "price_changed":
+      return "The price changed";
+    case "service_retired":
+      return "This service is no longer offered";
     case "forbidden":
       return "Not allowed";
     case "payload_too_large":

@@ -2,10 +2,11 @@
 
 import { useState } from "react";
 import { stateInfo } from "@/components/orders/order-states";
+import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
-import type { DraftSummary } from "@/lib/batches/schemas";
+import type { DraftSummary, PriceChangedDetails } from "@/lib/batches/schemas";
 import { formatCount, formatMoney, plural } from "@/lib/format";
 import { InvalidLinesTable } from "./invalid-lines-table";
 
@@ -17,11 +18,14 @@ const REPEATS_SHOWN = 200;
  */
 export function DraftReview({
   draft,
+  priceChange,
   isConfirming,
   onConfirm,
   onDiscard,
 }: {
   draft: DraftSummary;
+  /** Set when a confirm was refused because the price changed; `draft` already holds the new price. */
+  priceChange?: PriceChangedDetails | null;
   isConfirming: boolean;
   onConfirm: (reorderRepeats: boolean) => void;
   onDiscard: () => void;
@@ -42,6 +46,17 @@ export function DraftReview({
           {draft.service.title}
           {draft.sourceName ? ` · ${draft.sourceName}` : ""}
         </p>
+        {priceChange ? (
+          <div className="mt-4" data-testid="price-changed">
+            <Alert tone="warning" title="The price changed: nothing was placed">
+              <p>
+                GSM Fusion now charges {formatMoney(priceChange.unitPrice)} per IMEI instead of{" "}
+                {formatMoney(priceChange.previousUnitPrice)}, so the total is now {total}. Check it, then
+                place the orders again.
+              </p>
+            </Alert>
+          </div>
+        ) : null}
 
         <div className="mt-6 flex flex-wrap items-end gap-x-12 gap-y-4">
           <div>

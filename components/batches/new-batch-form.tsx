@@ -8,6 +8,8 @@ import { useServices } from "@/components/hooks/use-services";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Skeleton } from "@/components/ui/skeleton";
+import type { DraftSummary, PriceChangedDetails } from "@/lib/batches/schemas";
+import { readPriceChange } from "@/lib/client/api";
 import { formatCount } from "@/lib/format";
 import type { ApiService } from "@/lib/services/schemas";
 import { ApiErrorAlert } from "./api-error-alert";
@@ -31,13 +33,34 @@ export function NewBatchForm() {
   const { preview, isParsing } = useLocalPreview(text);
 
   const draft = useCreateDraft();
+  // A confirm refused because the price changed: the draft as the server now holds it, at the new price.
+  const [priceChange, setPriceChange] = useState<PriceChangedDetails | null>(null);
   const confirm = useConfirmBatch({
     onSuccess: (progress) => router.push(`/batches/${encodeURIComponent(progress.id)}`),
+    onError: (error) => {
+      const change = readPriceChange(error);
+      if (!change) return;
+      setPriceChange(change);
+      // The picked service shows the new price too.
+      setService((picked) =>
+        picked?.id === change.serviceId ? { ...picked, price: change.unitPrice } : picked,
+      );
+    },
   });
+  const reviewed: DraftSummary | undefined =
+    draft.data && priceChange
+      ? {
+          ...draft.data,
+          unitPrice: priceChange.unitPrice,
+          estimatedCost: priceChange.estimatedCost,
+          estimatedCostWithRepeats: priceChange.estimatedCostWithRepeats,
+        }
+      : draft.data;
 
   function discardDraft() {
     draft.reset();
     confirm.reset();
+    setPriceChange(null);
   }
 
   const blocker = !service
@@ -55,6 +78,7 @@ export function NewBatchForm() {
   function requestDraft() {
     if (!service || !source || blocker) return;
     confirm.reset();
+    setPriceChange(null);
     draft.mutate({
       serviceId: service.id,
       csv: source.text,
@@ -120,11 +144,14 @@ export function NewBatchForm() {
       </Step>
 
       <Step number={3} title="Review the cost">
-        {draft.data ? (
+        {reviewed ? (
           <DraftReview
-            draft={draft.data}
+            draft={reviewed}
+            priceChange={priceChange}
             isConfirming={confirm.isPending || confirm.isSuccess}
-            onConfirm={(reorderRepeats) => confirm.mutate({ id: draft.data.id, reorderRepeats })}
+            onConfirm={(reorderRepeats) =>
+              confirm.mutate({ id: reviewed.id, reorderRepeats, unitPrice: reviewed.unitPrice })
+            }
             onDiscard={discardDraft}
           />
         ) : (
@@ -143,7 +170,7 @@ export function NewBatchForm() {
             <ApiErrorAlert error={draft.error} title="The batch could not be priced" />
           </div>
         ) : null}
-        {confirm.isError ? (
+        {confirm.isError && !readPriceChange(confirm.error) ? (
           <div className="mt-4">
             <ApiErrorAlert error={confirm.error} title="The batch was not confirmed" />
           </div>

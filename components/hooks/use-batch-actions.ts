@@ -2,7 +2,7 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { BatchProgress } from "@/lib/batches/schemas";
-import { cancelBatch, confirmBatch, createBatch, resolveOrder } from "@/lib/client/api";
+import { ApiError, cancelBatch, confirmBatch, createBatch, resolveOrder } from "@/lib/client/api";
 import type { ResolveAction } from "@/lib/orders/schemas";
 import { queryKeys } from "./query-keys";
 
@@ -11,12 +11,29 @@ export function useCreateDraft() {
   return useMutation({ mutationFn: createBatch });
 }
 
-/** Confirms a draft: its orders are queued and will be placed (billable). */
-export function useConfirmBatch(options: { onSuccess: (progress: BatchProgress) => void }) {
+/** Confirms a draft at the price shown: its orders are queued and will be placed (billable). */
+export function useConfirmBatch(options: {
+  onSuccess: (progress: BatchProgress) => void;
+  onError?: (error: Error) => void;
+}) {
+  const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, reorderRepeats }: { id: string; reorderRepeats: boolean }) =>
-      confirmBatch(id, reorderRepeats),
+    mutationFn: ({
+      id,
+      reorderRepeats,
+      unitPrice,
+    }: {
+      id: string;
+      reorderRepeats: boolean;
+      unitPrice: string;
+    }) => confirmBatch(id, reorderRepeats, unitPrice),
     onSuccess: options.onSuccess,
+    onError: (error) => {
+      // The server refreshed its catalogue to find the change: the service list is read again.
+      if (error instanceof ApiError && (error.code === "price_changed" || error.code === "service_retired"))
+        void queryClient.invalidateQueries({ queryKey: queryKeys.services });
+      options.onError?.(error);
+    },
   });
 }
 

@@ -10,6 +10,7 @@ import { isAdmin } from "@/lib/auth/permissions";
 import type { AppUser } from "@/lib/auth/users";
 import { extractImeiLines, MAX_LINES, type ImeiLine } from "@/lib/csv";
 import type { Db, TxClient } from "@/lib/db";
+import { sqlList } from "@/lib/db/sql-list";
 import { AppError } from "@/lib/errors";
 import { checkImei } from "@/lib/imei";
 import { toDecimalString, type Micros } from "@/lib/money";
@@ -56,7 +57,6 @@ async function insertDraftOrders(
       VALUES ${Prisma.join(values)}`;
   }
 }
-const LOOKUP_CHUNK = 500;
 
 function sourceLines(input: z.infer<typeof createDraftSchema>): {
   lines: ImeiLine[];
@@ -86,19 +86,13 @@ function sourceLines(input: z.infer<typeof createDraftSchema>): {
 
 /** IMEIs of this service that are already ordered (by anyone), with their newest order. */
 async function findAlreadyOrdered(db: Db, serviceId: string, imeis: string[]) {
+  const rows = await db.prisma.$queryRaw<{ id: string; imei: string; state: string }[]>`
+    SELECT "id", "imei", "state" FROM "Order"
+    WHERE "serviceId" = ${serviceId} AND "imei" IN ${sqlList(db.provider, imeis)}
+      AND "state" IN (${Prisma.join([...ORDERED_STATES])})
+    ORDER BY "createdAt" ASC, "id" ASC`;
   const found = new Map<string, { id: string; state: string }>();
-  for (let i = 0; i < imeis.length; i += LOOKUP_CHUNK) {
-    const rows = await db.prisma.order.findMany({
-      where: {
-        serviceId,
-        imei: { in: imeis.slice(i, i + LOOKUP_CHUNK) },
-        state: { in: [...ORDERED_STATES] },
-      },
-      select: { id: true, imei: true, state: true },
-      orderBy: { createdAt: "asc" },
-    });
-    for (const row of rows) found.set(row.imei, { id: row.id, state: row.state });
-  }
+  for (const row of rows) found.set(row.imei, { id: row.id, state: row.state });
   return found;
 }
 

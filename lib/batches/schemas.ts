@@ -28,7 +28,32 @@ export const createDraftSchema = z
 export type CreateDraftInput = z.input<typeof createDraftSchema>;
 
 /** POST /api/v1/batches/{id}/confirm; an empty body stands for `{}`. */
-export const confirmBatchSchema = z.object({ reorderRepeats: z.boolean().optional() }).strict();
+export const confirmBatchSchema = z
+  .object({
+    reorderRepeats: z.boolean().optional(),
+    /**
+     * The price per IMEI the operator agreed to; left out, the draft's. Confirming at another price than
+     * the service's current one is refused with `price_changed`.
+     */
+    unitPrice: decimalAmountSchema.optional(),
+  })
+  .strict();
+
+/**
+ * `details` of a 409 `price_changed`: the service's price moved since the draft was priced. The draft now
+ * holds the new price and estimates; confirming again (with `unitPrice` set to the new price) places it.
+ */
+export const priceChangedDetailsSchema = z.object({
+  serviceId: z.string(),
+  previousUnitPrice: decimalAmountSchema,
+  unitPrice: decimalAmountSchema,
+  estimatedCost: decimalAmountSchema,
+  estimatedCostWithRepeats: decimalAmountSchema,
+});
+export type PriceChangedDetails = z.infer<typeof priceChangedDetailsSchema>;
+
+/** `details` of a 409 `service_retired`: the upstream no longer offers the draft's service. */
+export const serviceRetiredDetailsSchema = z.object({ serviceId: z.string(), serviceTitle: z.string() });
 
 export const invalidLineSchema = z.object({ line: z.number().int(), value: z.string(), reason: z.string() });
 export type InvalidLine = z.infer<typeof invalidLineSchema>;
@@ -94,12 +119,14 @@ export const batchProgressSchema = z.object({
 export type BatchProgress = z.infer<typeof batchProgressSchema>;
 
 /**
- * GET /api/v1/batches/{id}/events: each server-sent event's name and the shape of its `data`. `done` is
- * the last event; `error` means the stream stopped and the page should poll.
+ * GET /api/v1/batches/{id}/events: each server-sent event's name and the shape of its `data`. `done` (a
+ * settled batch) and `draft` (an unconfirmed one: nothing changes until it is confirmed) are the last
+ * event; `error` means the stream stopped and the page should poll.
  */
 export const BATCH_EVENTS = {
   progress: batchProgressSchema,
   done: batchProgressSchema,
+  draft: batchProgressSchema,
   error: z.object({ message: z.string() }),
 } as const;
 export type BatchEventName = keyof typeof BATCH_EVENTS;

@@ -5,7 +5,13 @@
  */
 import type { z } from "zod";
 import { shopSettingsSchema, type ShopSettings } from "@/lib/admin/schemas";
-import { batchProgressSchema, draftSummarySchema, type CreateDraftInput } from "@/lib/batches/schemas";
+import {
+  batchProgressSchema,
+  draftSummarySchema,
+  priceChangedDetailsSchema,
+  type CreateDraftInput,
+  type PriceChangedDetails,
+} from "@/lib/batches/schemas";
 import { errorBodySchema, validationDetailsSchema, type FieldIssue } from "@/lib/errors";
 import {
   orderDetailSchema,
@@ -17,7 +23,10 @@ import {
 import type { OrderState } from "@/lib/orders/states";
 import { servicesResponseSchema } from "@/lib/services/schemas";
 
-/** A failed API call. `status` 0 means the server could not be reached. */
+/**
+ * A failed API call. `status` 0 means the server could not be reached. `details` is the error's own
+ * (parse it with the code's schema); `retryAfterSeconds` comes from a 429's Retry-After.
+ */
 export class ApiError extends Error {
   override name = "ApiError";
   constructor(
@@ -25,6 +34,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly issues: FieldIssue[] = [],
+    readonly details?: unknown,
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -70,11 +81,14 @@ async function request<S extends z.ZodType>(
       );
     }
     const details = validationDetailsSchema.safeParse(body.data.error.details);
+    const retryAfter = Number(response.headers.get("retry-after") ?? NaN);
     throw new ApiError(
       response.status,
       body.data.error.code,
       body.data.error.message,
       details.success ? details.data.issues : [],
+      body.data.error.details,
+      Number.isFinite(retryAfter) ? retryAfter : undefined,
     );
   }
   const parsed = schema.safeParse(json);
@@ -99,12 +113,22 @@ export function createBatch(body: CreateDraftInput) {
   return request("/api/v1/batches", draftSummarySchema, { method: "POST", body });
 }
 
-/** Confirms a draft: its orders are queued and will be placed (billable). */
-export function confirmBatch(id: string, reorderRepeats: boolean) {
+/**
+ * Confirms a draft at the price per IMEI the operator was shown: its orders are queued and will be placed
+ * (billable). Another current price is refused with `price_changed` (see `readPriceChange`).
+ */
+export function confirmBatch(id: string, reorderRepeats: boolean, unitPrice: string) {
   return request(`/api/v1/batches/${enc(id)}/confirm`, batchProgressSchema, {
     method: "POST",
-    body: { reorderRepeats },
+    body: { reorderRepeats, unitPrice },
   });
+}
+
+/** The new price and totals of a confirm refused because the price changed; null for any other error. */
+export function readPriceChange(error: unknown): PriceChangedDetails | null {
+  if (!(error instanceof ApiError) || error.code !== "price_changed") return null;
+  const details = priceChangedDetailsSchema.safeParse(error.details);
+  return details.success ? details.data : null;
 }
 
 export function cancelBatch(id: string) {

@@ -307,6 +307,28 @@ describe("failure classes", () => {
     }
   });
 
+  it("an oversized answer after the charge is unknown_outcome/too_large, read no further than the cap", async () => {
+    sandbox.state.setFaults({ oversizeAnswer: 1, oversizeAnswerBytes: 64 * 1024 * 1024 });
+    const imei = nextImei();
+    const started = performance.now();
+    expect(
+      await failure(createClient({ maxAnswerBytes: 64 * 1024 }).placeOrder({ serviceId: "1739", imei })),
+    ).toMatchObject({ kind: "unknown_outcome", code: "too_large" });
+    expect(performance.now() - started).toBeLessThan(1_500);
+    expect(sandbox.state.charges).toMatchObject([{ imei }]);
+  });
+
+  it("an oversized read is a failed read, not retried; the default cap is 4 MiB", async () => {
+    sandbox.state.setFaults({ oversizeAnswer: 1, oversizeAnswerBytes: 5 * 1024 * 1024 });
+    expect(await failure(createClient({ readRetries: 3 }).listServices())).toMatchObject({
+      kind: "unknown_outcome",
+      code: "too_large",
+    });
+    expect(sandbox.state.stats.calls).toEqual({ imeiservices: 1 });
+    sandbox.state.setFaults({ oversizeAnswer: 1, oversizeAnswerBytes: 3 * 1024 * 1024 });
+    expect((await createClient().listServices()).length).toBeGreaterThanOrEqual(30);
+  });
+
   it("placeOrder never retries, whatever the failure", async () => {
     const client = createClient({ readRetries: 5 });
     for (const faults of [{ rate503: 1 }, { rate502AfterCharge: 1 }, { rate429: 1, retryAfterSeconds: 0 }]) {

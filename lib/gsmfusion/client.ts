@@ -44,6 +44,8 @@ export type GsmFusionConfig = {
   retryBaseDelayMs?: number;
   /** A Retry-After longer than this is not waited out by a read retry. Default 30 s. */
   maxRetryDelayMs?: number;
+  /** A longer answer is not read (`too_large`; for placeorder an unknown outcome). Default 4 MiB. */
+  maxAnswerBytes?: number;
   breaker?: { consecutiveFailures?: number; halfOpenAfterMs?: number };
 };
 
@@ -110,6 +112,7 @@ export class GsmFusionClient {
   private readonly readRetries: number;
   private readonly retryBaseDelayMs: number;
   private readonly maxRetryDelayMs: number;
+  private readonly maxAnswerBytes: number;
   private readonly breaker: CircuitBreaker;
   private readonly slots: Semaphore;
   private lastSuccessAt: string | null = null;
@@ -127,6 +130,7 @@ export class GsmFusionClient {
     this.readRetries = positiveInt(config.readRetries, 2, "readRetries", 0);
     this.retryBaseDelayMs = positiveInt(config.retryBaseDelayMs, 500, "retryBaseDelayMs", 0);
     this.maxRetryDelayMs = positiveInt(config.maxRetryDelayMs, 30_000, "maxRetryDelayMs", 0);
+    this.maxAnswerBytes = positiveInt(config.maxAnswerBytes, 4 * 1024 * 1024, "maxAnswerBytes");
     this.slots = new Semaphore(positiveInt(config.maxConcurrent, 128, "maxConcurrent"));
     this.breaker = new CircuitBreaker(
       positiveInt(config.breaker?.consecutiveFailures, 10, "breaker.consecutiveFailures"),
@@ -186,7 +190,10 @@ export class GsmFusionClient {
     };
   }
 
-  /** Read calls only: retries not_processed and unknown_outcome with exponential backoff and jitter. */
+  /**
+   * Read calls only: retries not_processed and unknown_outcome with exponential backoff and jitter; not
+   * an answer that was too large, which would only come again.
+   */
   private async callWithRetries<T>(
     action: string,
     fields: Record<string, string>,
@@ -196,7 +203,8 @@ export class GsmFusionClient {
       try {
         return await this.call(action, fields, this.readTimeoutMs, reshape);
       } catch (err) {
-        if (!isUpstreamError(err) || err.kind === "refused" || err.code === "circuit_open") throw err;
+        if (!isUpstreamError(err) || err.kind === "refused") throw err;
+        if (err.code === "circuit_open" || err.code === "too_large") throw err;
         if (attempt >= this.readRetries) throw err;
         const backoff = this.retryBaseDelayMs * 2 ** attempt + Math.random() * this.retryBaseDelayMs;
         const delay = Math.max(backoff, err.retryAfterMs ?? 0);
@@ -232,6 +240,7 @@ export class GsmFusionClient {
           action,
           form: { apiKey: this.apiKey, userId: this.username, action, ...fields },
           timeoutMs,
+          maxAnswerBytes: this.maxAnswerBytes,
         });
         const result = reshape(parseXmlAnswer(body, action));
         this.recordAnswer(started);

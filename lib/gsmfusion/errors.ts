@@ -23,6 +23,7 @@ export type UpstreamFailureCode =
   | "reset"
   | "bad_gateway"
   | "unreadable"
+  | "too_large"
   | "no_order_id";
 
 export type UpstreamErrorInit = {

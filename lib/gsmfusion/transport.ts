@@ -1,5 +1,5 @@
 import "server-only";
-import { UpstreamError } from "./errors";
+import { UpstreamError, isUpstreamError } from "./errors";
 
 export type FormPost = {
   endpoint: string;
@@ -7,6 +7,8 @@ export type FormPost = {
   /** The whole form, credentials included. It is never logged and never put in an error. */
   form: Record<string, string>;
   timeoutMs: number;
+  /** A longer answer is not read: it fails as `unknown_outcome` / `too_large`. */
+  maxAnswerBytes: number;
 };
 
 export type FormAnswer = { body: string; httpStatus: number };
@@ -152,8 +154,47 @@ function classifyHttpStatus(response: Response, action: string): UpstreamError {
 }
 
 /**
- * The one transport: a form POST with a timeout that covers the whole answer, no redirects followed.
- * Returns the body of a 2xx answer; every other outcome is thrown as a classified UpstreamError.
+ * The upstream answered with more than `maxBytes`: not read any further. The call reached the upstream
+ * and was processed, so for placeorder the outcome is unknown (it may have been charged).
+ */
+function tooLargeError(action: string, maxBytes: number, httpStatus: number): UpstreamError {
+  return new UpstreamError({
+    kind: "unknown_outcome",
+    code: "too_large",
+    httpStatus,
+    message: `GSM Fusion ${action}: the answer is larger than ${maxBytes} bytes; not read`,
+  });
+}
+
+/** The body as text, read no further than `maxBytes` (a declared Content-Length above it is refused at once). */
+async function readCappedText(response: Response, action: string, maxBytes: number): Promise<string> {
+  const declared = Number(response.headers.get("content-length") ?? NaN);
+  const tooLarge = () => tooLargeError(action, maxBytes, response.status);
+  if (declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/**
+ * The one transport: a form POST with a timeout that covers the whole answer, no redirects followed, and
+ * at most `maxAnswerBytes` read. Returns the body of a 2xx answer; every other outcome is thrown as a
+ * classified UpstreamError.
  */
 export async function postForm(request: FormPost): Promise<FormAnswer> {
   const controller = new AbortController();
@@ -183,8 +224,12 @@ export async function postForm(request: FormPost): Promise<FormAnswer> {
       throw classifyHttpStatus(response, request.action);
     }
     try {
-      return { body: await response.text(), httpStatus: response.status };
+      return {
+        body: await readCappedText(response, request.action, request.maxAnswerBytes),
+        httpStatus: response.status,
+      };
     } catch (err) {
+      if (isUpstreamError(err)) throw err;
       throw timedOut
         ? timeoutError(request.action, request.timeoutMs)
         : classifyTransportError(err, request.action, "body");

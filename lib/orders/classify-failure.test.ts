@@ -17,7 +17,7 @@ it("classifies every failure the way the money rules say", () => {
   expect(
     classifyPlacementFailure(failure("not_processed", "rate_limited", { retryAfterMs: 3000 })),
   ).toMatchObject({ requeue: true, retryAfterMs: 3000 });
-  for (const code of ["timeout", "reset", "bad_gateway", "unreadable", "no_order_id"]) {
+  for (const code of ["timeout", "reset", "bad_gateway", "unreadable", "too_large", "no_order_id"]) {
     expect(classifyPlacementFailure(failure("unknown_outcome", code))).toMatchObject({
       requeue: false,
       state: "uncertain",

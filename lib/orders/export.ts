@@ -9,7 +9,8 @@ import { exportOrdersCsv, type OrderFilter } from "./queries";
 /**
  * Records who exported what (the query as it was sent, and whether it covered the whole shop or only the
  * user's own orders), then streams the filtered history the user may see; paging (`cursor`, `limit`) does
- * not apply to an export.
+ * not apply to an export. The first page is read before this returns, so a failure there becomes an
+ * error answer rather than a cut-off file under a 200.
  */
 export async function exportOrders(
   db: Db,
@@ -24,5 +25,11 @@ export async function exportOrders(
     action: "orders.export",
     details: { filter: sentQuery, orders: coversEveryOwner(scope) ? "shop" : "own" },
   });
-  return exportOrdersCsv(db, unpaged, scope);
+  const rows = exportOrdersCsv(db, unpaged, scope);
+  const first = await rows.next();
+  return (async function* () {
+    if (first.done) return;
+    yield first.value;
+    yield* rows;
+  })();
 }

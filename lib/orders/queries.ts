@@ -4,31 +4,60 @@
  */
 import { ownerWhere, type OwnerScope } from "@/lib/auth/permissions";
 import type { Db } from "@/lib/db";
+import { sqlList } from "@/lib/db/sql-list";
+import { Prisma } from "@/lib/generated/sqlite/client";
 import { notFound } from "@/lib/errors";
 import { toDecimalString } from "@/lib/money";
+import { toCsvCell } from "./csv-cell";
 import { readOrderResult } from "./result";
 import type { ApiOrder, OrderDetail, OrderFilter, OrdersPage, SyncFilter } from "./schemas";
 import type { OrderState } from "./states";
 
 export type { ApiOrder, OrderDetail, OrderFilter } from "./schemas";
 
-function whereOf(filter: Omit<OrderFilter, "cursor" | "limit">, scope: OwnerScope) {
-  return {
-    ...ownerWhere(scope),
-    state: filter.status ? filter.status : { not: "draft" },
-    ...(filter.imei?.length ? { imei: { in: filter.imei } } : {}),
-    ...(filter.serviceId ? { serviceId: filter.serviceId } : {}),
-    ...(filter.batchId ? { batchId: filter.batchId } : {}),
-    ...(filter.overdue ? { overdue: filter.overdue === "true" } : {}),
-    ...(filter.from || filter.to
-      ? {
-          createdAt: {
-            ...(filter.from ? { gte: filter.from } : {}),
-            ...(filter.to ? { lte: filter.to } : {}),
-          },
-        }
-      : {}),
-  };
+type UnpagedFilter = Omit<OrderFilter, "cursor" | "limit">;
+
+// Orders per page of the export: a page of ids stays within Prisma's 999 bound values on SQLite.
+const EXPORT_PAGE = 500;
+
+/** The history filter within the scope, as SQL conditions; the IMEI list is one parameter however long (lib/db/sql-list.ts). */
+function whereOf(db: Db, filter: UnpagedFilter, scope: OwnerScope): Prisma.Sql {
+  const conditions = [
+    filter.status ? Prisma.sql`"state" = ${filter.status}` : Prisma.sql`"state" <> 'draft'`,
+  ];
+  const { ownerId } = ownerWhere(scope);
+  if (ownerId !== undefined) conditions.push(Prisma.sql`"ownerId" = ${ownerId}`);
+  if (filter.imei?.length) conditions.push(Prisma.sql`"imei" IN ${sqlList(db.provider, filter.imei)}`);
+  if (filter.serviceId) conditions.push(Prisma.sql`"serviceId" = ${filter.serviceId}`);
+  if (filter.batchId) conditions.push(Prisma.sql`"batchId" = ${filter.batchId}`);
+  if (filter.overdue) conditions.push(Prisma.sql`"overdue" = ${filter.overdue === "true"}`);
+  if (filter.from) conditions.push(Prisma.sql`"createdAt" >= ${filter.from}`);
+  if (filter.to) conditions.push(Prisma.sql`"createdAt" <= ${filter.to}`);
+  return Prisma.join(conditions, " AND ");
+}
+
+/**
+ * Up to `take` matching orders, newest first, keyset-paged on (createdAt, id) after the order `cursor`.
+ * The ids are picked in SQL (Prisma would refuse a long IMEI list with orderBy and take), then the rows
+ * are read by id: a page is at most 501 ids, which Prisma's own `in` handles.
+ */
+async function readOrderPage(
+  db: Db,
+  filter: UnpagedFilter,
+  scope: OwnerScope,
+  page: { cursor?: string; take: number },
+) {
+  const after = page.cursor
+    ? Prisma.sql`AND ("createdAt", "id") < (SELECT "createdAt", "id" FROM "Order" WHERE "id" = ${page.cursor})`
+    : Prisma.empty;
+  const picked = await db.prisma.$queryRaw<{ id: string }[]>`
+    SELECT "id" FROM "Order" WHERE ${whereOf(db, filter, scope)} ${after}
+    ORDER BY "createdAt" DESC, "id" DESC
+    LIMIT ${page.take}`;
+  if (picked.length === 0) return [];
+  const rows = await db.prisma.order.findMany({ where: { id: { in: picked.map((p) => p.id) } } });
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return picked.flatMap((p) => byId.get(p.id) ?? []);
 }
 
 type OrderRow = {
@@ -75,12 +104,7 @@ export function toApiOrder(o: OrderRow): ApiOrder {
 
 /** Newest first, keyset-paged on (createdAt, id) so pages stay stable while orders arrive. */
 export async function listOrders(db: Db, filter: OrderFilter, scope: OwnerScope): Promise<OrdersPage> {
-  const rows = await db.prisma.order.findMany({
-    where: whereOf(filter, scope),
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: filter.limit + 1,
-    ...(filter.cursor ? { cursor: { id: filter.cursor }, skip: 1 } : {}),
-  });
+  const rows = await readOrderPage(db, filter, scope, { cursor: filter.cursor, take: filter.limit + 1 });
   const page = rows.slice(0, filter.limit);
   return {
     orders: page.map(toApiOrder),
@@ -140,36 +164,29 @@ export const EXPORT_COLUMNS = [
   "STATE",
 ] as const;
 
-function csvCell(value: string | null | undefined): string {
-  const text = value ?? "";
-  // A leading =, +, - or @ would run as a formula in a spreadsheet.
-  const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
 /**
  * The export in the site's "Advanced Export" column order (plus our ids), streamed page by page so
- * 20,000 rows never sit in memory at once.
+ * 20,000 rows never sit in memory at once. The header comes with the first page: a failing first read
+ * is then an error answer (see exportOrders), not a file that stops after its header.
  */
 export async function* exportOrdersCsv(
   db: Db,
-  filter: Omit<OrderFilter, "cursor" | "limit">,
+  filter: UnpagedFilter,
   scope: OwnerScope,
 ): AsyncGenerator<string> {
-  yield EXPORT_COLUMNS.join(",") + "\r\n";
   const titles = new Map(
     (await db.prisma.service.findMany({ select: { id: true, title: true } })).map((s) => [s.id, s.title]),
   );
+  let header = EXPORT_COLUMNS.join(",") + "\r\n";
   let cursor: string | undefined;
   for (;;) {
-    const rows = await db.prisma.order.findMany({
-      where: whereOf(filter, scope),
-      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      take: 1_000,
-      ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
-    });
-    if (rows.length === 0) return;
-    let chunk = "";
+    const rows = await readOrderPage(db, filter, scope, { cursor, take: EXPORT_PAGE });
+    if (rows.length === 0) {
+      if (header) yield header;
+      return;
+    }
+    let chunk = header;
+    header = "";
     for (const o of rows) {
       const r = readOrderResult(o);
       chunk +=
@@ -188,7 +205,7 @@ export async function* exportOrdersCsv(
           o.upstreamOrderId,
           o.state,
         ]
-          .map(csvCell)
+          .map(toCsvCell)
           .join(",") + "\r\n";
     }
     yield chunk;
@@ -239,18 +256,17 @@ export async function listSubmittedOrderIds(
   limit: number,
   scope: OwnerScope,
 ): Promise<string[]> {
-  const rows = await db.prisma.order.findMany({
-    where: {
-      ...ownerWhere(scope),
-      state: "submitted",
-      upstreamOrderId: { not: null },
-      ...(filter.batchId ? { batchId: filter.batchId } : {}),
-      ...(filter.orderIds ? { id: { in: filter.orderIds } } : {}),
-    },
-    select: { id: true },
-    orderBy: { nextCheckAt: "asc" },
-    take: limit,
-  });
+  const { ownerId } = ownerWhere(scope);
+  const byOwner = ownerId !== undefined ? Prisma.sql`AND "ownerId" = ${ownerId}` : Prisma.empty;
+  const byBatch = filter.batchId ? Prisma.sql`AND "batchId" = ${filter.batchId}` : Prisma.empty;
+  const byIds = filter.orderIds
+    ? Prisma.sql`AND "id" IN ${sqlList(db.provider, filter.orderIds)}`
+    : Prisma.empty;
+  const rows = await db.prisma.$queryRaw<{ id: string }[]>`
+    SELECT "id" FROM "Order"
+    WHERE "state" = 'submitted' AND "upstreamOrderId" IS NOT NULL ${byOwner} ${byBatch} ${byIds}
+    ORDER BY "nextCheckAt"
+    LIMIT ${limit}`;
   return rows.map((r) => r.id);
 }
 

@@ -8,15 +8,28 @@ import { parsedResultSchema } from "@/lib/gsmfusion/result-schema";
 import { decimalAmountSchema } from "@/lib/money";
 import { ORDER_STATES } from "./states";
 
+/** Most IMEIs one search (or export) of the order history takes. */
+export const MAX_IMEI_FILTER = 10_000;
+
+/**
+ * IMEIs separated by spaces, commas or semicolons; each keeps its digits only (`35-39…` searches `3539…`).
+ * A part with no digit at all is refused, never dropped: an empty filter would match every order.
+ */
 const imeiListSchema = z
   .string()
-  .transform((s) =>
-    s
-      .split(/[\s,;]+/)
-      .map((x) => x.replace(/\D/g, ""))
-      .filter(Boolean),
-  )
-  .refine((list) => list.length <= 1_000, "at most 1,000 IMEIs per search");
+  .transform((s, ctx) => {
+    const parts = s.split(/[\s,;]+/).filter(Boolean);
+    const blank = parts.length === 0 ? s : parts.find((p) => !/\d/.test(p));
+    if (blank !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        message: `${blank.trim() ? `"${blank.slice(0, 40)}"` : "the IMEI filter"} has no digits: give IMEIs separated by spaces, commas or semicolons, or leave the filter out`,
+      });
+      return z.NEVER;
+    }
+    return parts.map((p) => p.replace(/\D/g, ""));
+  })
+  .refine((list) => list.length <= MAX_IMEI_FILTER, "at most 10,000 IMEIs per search");
 
 const dateSchema = z
   .string()

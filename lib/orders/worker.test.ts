@@ -104,3 +104,37 @@ describeEachDb("submission worker under database errors", (provider) => {
     expect(new Set(f.sandbox.state.charges.map((c) => c.imei)).size).toBe(f.sandbox.state.charges.length);
   });
 });
+
+describeEachDb("submission worker and an oversized answer", (provider) => {
+  let f: EngineFixture;
+  let logs: ReturnType<typeof captureLogs>;
+  beforeAll(async () => {
+    logs = captureLogs();
+    f = await createEngineFixture(provider, { client: { maxAnswerBytes: 64 * 1024 } });
+  });
+  afterAll(async () => {
+    await f.close();
+    logs.restore();
+  });
+
+  it("an answer over the cap after the charge leaves the order uncertain, never placed again", async () => {
+    const draft = await createDraft(f.db, f.operator, { serviceId: "1739", imeis: makeImeis(3, 13) });
+    await confirmBatch(f.db, f.operator, draft.id);
+    f.sandbox.state.setFaults({ oversizeAnswer: 1, oversizeAnswerBytes: 1024 * 1024 });
+    const worker = new SubmissionWorker({ db: f.db, upstream: f.client, concurrency: 3, idlePollMs: 10 });
+    worker.start();
+    const open = () =>
+      f.db.prisma.order.count({ where: { batchId: draft.id, state: { in: ["queued", "submitting"] } } });
+    await waitFor(async () => (await open()) === 0, 20_000, "every order out of queued/submitting");
+    await worker.stop();
+
+    const orders = await f.db.prisma.order.findMany({ where: { batchId: draft.id } });
+    expect(orders.map((o) => [o.state, o.errorKind])).toEqual([
+      ["uncertain", "too_large"],
+      ["uncertain", "too_large"],
+      ["uncertain", "too_large"],
+    ]);
+    expect(f.sandbox.state.charges).toHaveLength(3);
+    expect(f.sandbox.state.stats.calls.placeorder).toBe(3);
+  });
+});

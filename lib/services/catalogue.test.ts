@@ -147,6 +147,26 @@ describeEachDb("service catalogue", (provider) => {
     expect(listed).toHaveLength(SANDBOX_IMEI_SERVICES.length);
   });
 
+  it("a catalogue of 1,500 services refreshes, and deactivates what is no longer listed", async () => {
+    const listing = Array.from({ length: 1_500 }, (_, i) => ({
+      id: String(700_000 + i),
+      kind: "imei" as const,
+      title: `Service ${i}`,
+      category: "Bulk",
+      price: "0.10",
+      deliveryTime: "Instant",
+      mustReadHtml: "",
+    }));
+    const listingOf = (services: typeof listing) =>
+      ({ listServices: async () => services }) as unknown as GsmFusionClient;
+    expect(await refreshCatalogue(db, listingOf(listing))).toEqual({ upserted: 1_500, deactivated: 0 });
+    expect(await refreshCatalogue(db, listingOf(listing.slice(100)))).toEqual({
+      upserted: 1_400,
+      deactivated: 100,
+    });
+    expect(await listCatalogue(db)).toHaveLength(1_400);
+  });
+
   it("lists by category then title, and searches title, category and id case-insensitively", async () => {
     await refreshCatalogue(db, client);
     const all = await listCatalogue(db);

@@ -5,6 +5,7 @@
  */
 import "server-only";
 import type { Db } from "@/lib/db";
+import { sqlList } from "@/lib/db/sql-list";
 import { AppError } from "@/lib/errors";
 import type { GsmFusionClient } from "@/lib/gsmfusion";
 import { log } from "@/lib/log";
@@ -121,18 +122,22 @@ export async function refreshCatalogue(db: Db, client: GsmFusionClient): Promise
   const ids = [...rows.keys()];
   // Only new or changed rows are upserted; the rest just get their refreshedAt. On SQLite the
   // transaction holds the process's write lock, so the order engine waits for as few statements as can be.
-  const stored = await db.prisma.service.findMany({ where: { id: { in: ids } } });
+  // The whole table (a few hundred rows): no list of ids reaches SQL as separate parameters.
+  const stored = await db.prisma.service.findMany();
   const storedById = new Map(stored.map((row) => [row.id, row]));
   const changed = [...rows.values()].filter((row) => !isSameService(storedById.get(row.id), row));
   return db.transaction(async (tx) => {
     for (const { id, ...data } of changed) {
       await tx.service.upsert({ where: { id }, create: { id, ...data }, update: data });
     }
-    await tx.service.updateMany({ where: { id: { in: ids } }, data: { refreshedAt, active: true } });
-    const { count } = await tx.service.updateMany({
-      where: { kind: KIND, active: true, id: { notIn: ids } },
-      data: { active: false },
-    });
+    // The listed ids go as one parameter (lib/db/sql-list.ts): Prisma refuses a long `notIn`.
+    const listedIds = sqlList(db.provider, ids);
+    await tx.$executeRaw`
+      UPDATE "Service" SET "refreshedAt" = ${refreshedAt}, "active" = true, "updatedAt" = ${refreshedAt}
+      WHERE "id" IN ${listedIds}`;
+    const count = await tx.$executeRaw`
+      UPDATE "Service" SET "active" = false, "updatedAt" = ${refreshedAt}
+      WHERE "kind" = ${KIND} AND "active" = true AND "id" NOT IN ${listedIds}`;
     return { upserted: rows.size, deactivated: count };
   });
 }
@@ -254,6 +259,22 @@ export async function listAvailableCatalogue(
     );
   }
   return listCatalogue(db, filter);
+}
+
+/**
+ * One service as the upstream lists it now, for spending decisions: the cached entry, after a refresh
+ * that is waited for when the catalogue is older than `maxAgeMs` (one refresh per process at a time, as
+ * everywhere). Null when the service is not in the catalogue. A failed refresh is thrown.
+ */
+export async function readCurrentCatalogueService(
+  db: Db,
+  client: GsmFusionClient,
+  id: string,
+  options: { maxAgeMs: number },
+): Promise<CatalogueService | null> {
+  const { refreshedAt } = await readStatus(db);
+  if (!refreshedAt || Date.now() - refreshedAt.getTime() > options.maxAgeMs) await runRefresh(db, client);
+  return getCatalogueService(db, id);
 }
 
 /** Resolves once the refresh running for this database (if any) has settled. For tests and shutdown. */

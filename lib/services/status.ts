@@ -68,6 +68,10 @@ const ADVICE: Record<CatalogueFailureCode, { what: string; todo: string }> = {
     what: "The GSM Fusion site's answer could not be read (it may be an error page from a proxy).",
     todo: "Check GSM_FUSION_BASE_URL points at the reseller site, then reload this page.",
   },
+  too_large: {
+    what: "The GSM Fusion site's answer was too large to read (over 4 MB).",
+    todo: "Check GSM_FUSION_BASE_URL points at the reseller site's API, then reload this page.",
+  },
   upstream_error: {
     what: "The GSM Fusion site refused the request.",
     todo: "Read the site's message below; if it persists, contact the reseller.",

@@ -30,6 +30,34 @@ export async function insertUser(db: Db, email: string, role: "admin" | "operato
   return { id: row.id, email: row.email, name: row.name, role };
 }
 
+/**
+ * A Batch row of `size` orders at `unitPriceMicros` (default $0.08), for tests that insert its orders
+ * themselves (createMany) in the states they need.
+ */
+export async function insertBatchRow(
+  db: Db,
+  input: { ownerId: string; serviceId: string; state: string; size: number; unitPriceMicros?: bigint },
+) {
+  const unitPriceMicros = input.unitPriceMicros ?? 80_000n;
+  return db.write((prisma) =>
+    prisma.batch.create({
+      data: {
+        ownerId: input.ownerId,
+        serviceId: input.serviceId,
+        sourceName: "inserted by a test",
+        state: input.state,
+        totalLines: input.size,
+        toSubmit: input.size,
+        invalidCount: 0,
+        duplicatesInBatch: 0,
+        alreadyOrderedCount: 0,
+        unitPriceMicros,
+        estimatedCostMicros: unitPriceMicros * BigInt(input.size),
+      },
+    }),
+  );
+}
+
 export type EngineFixture = {
   db: TestDb;
   sandbox: SandboxHandle;

@@ -72,7 +72,14 @@ type UnownedRoute = { kind: "unowned"; why: string; adminOnly?: true };
 type PersonalRoute = { kind: "personal"; why: string; target?: (o: Owned) => string };
 
 type Caller = { token: string };
-type ListContext = { call: CallFn; as: Caller; owned: Owned; reachedBySync: () => Promise<Set<string>> };
+type ListContext = {
+  call: CallFn;
+  as: Caller;
+  owned: Owned;
+  reachedBySync: () => Promise<Set<string>>;
+  /** Gives every user their "Sync now" turn back (one per 10 s; the throttle is tested in sync-now.test.ts). */
+  resetSyncTurns: () => Promise<void>;
+};
 type CallFn = (
   key: string,
   as: Caller,
@@ -138,8 +145,9 @@ const ROUTES: Record<string, ObjectRoute | ListRoute | UnownedRoute | PersonalRo
   },
   "POST /api/v1/orders/sync": {
     kind: "list",
-    reach: async ({ call, as, owned, reachedBySync }) => {
+    reach: async ({ call, as, owned, reachedBySync, resetSyncTurns }) => {
       for (const body of [{}, { batchId: owned.placedBatchId }, { orderIds: [owned.placedOrderId] }]) {
+        await resetSyncTurns();
         const response = await call("POST /api/v1/orders/sync", as, { body });
         expect(response.status).toBe(200);
       }
@@ -260,6 +268,10 @@ describeEachDb("permissions on every v1 route", (provider) => {
       charges: sandbox.state.charges.length,
     };
   }
+
+  const resetSyncTurns = async () => {
+    await db.write((prisma) => prisma.throttle.deleteMany());
+  };
 
   /** A's IMEIs whose orders a sync asked the upstream about since the last call. */
   let lastChecks = new Map<string, number>();
@@ -408,7 +420,7 @@ describeEachDb("permissions on every v1 route", (provider) => {
 
   it("lists, the export and sync reach only the caller's own orders", async () => {
     for (const { route, row } of listRoutes) {
-      const reached = await row.reach({ call, as: as.other, owned, reachedBySync });
+      const reached = await row.reach({ call, as: as.other, owned, reachedBySync, resetSyncTurns });
       expect(
         [...reached].filter((imei) => owned.imeis.includes(imei)),
         route.key,
@@ -416,7 +428,7 @@ describeEachDb("permissions on every v1 route", (provider) => {
     }
     // Their own orders are there: the scope is the caller's, not nobody's.
     const exportRoute = ROUTES["GET /api/v1/orders/export.csv"] as ListRoute;
-    const exported = await exportRoute.reach({ call, as: as.other, owned, reachedBySync });
+    const exported = await exportRoute.reach({ call, as: as.other, owned, reachedBySync, resetSyncTurns });
     expect([...exported].sort()).toEqual([...otherImeis].sort());
     expect(sandbox.state.stats.calls.getimeis ?? 0).toBe(0);
   });
@@ -426,7 +438,7 @@ describeEachDb("permissions on every v1 route", (provider) => {
       expect((await callObject(route.key, as.owner, row.target(owned))).status, route.key).toBe(200);
     }
     for (const { route, row } of listRoutes) {
-      const reached = await row.reach({ call, as: as.owner, owned, reachedBySync });
+      const reached = await row.reach({ call, as: as.owner, owned, reachedBySync, resetSyncTurns });
       expect(reached.size, route.key).toBeGreaterThan(0);
       expect(
         [...reached].every((imei) => owned.imeis.includes(imei)),
@@ -445,7 +457,7 @@ describeEachDb("permissions on every v1 route", (provider) => {
         expect(answer.status, `${route.key}: ${answer.body}`).toBe(200);
       }
       for (const { route, row } of listRoutes) {
-        const reached = await row.reach({ call, as: as.other, owned, reachedBySync });
+        const reached = await row.reach({ call, as: as.other, owned, reachedBySync, resetSyncTurns });
         const expected = route.key.includes("sync") ? owned.imeis.slice(0, 3) : owned.imeis;
         expect([...reached].filter((imei) => owned.imeis.includes(imei)).sort(), route.key).toEqual(
           [...expected].sort(),
@@ -477,7 +489,7 @@ describeEachDb("permissions on every v1 route", (provider) => {
       expect((await callObject(route.key, as.admin, row.target(owned))).status, route.key).toBe(200);
     }
     for (const { route, row } of listRoutes) {
-      const reached = await row.reach({ call, as: as.admin, owned, reachedBySync });
+      const reached = await row.reach({ call, as: as.admin, owned, reachedBySync, resetSyncTurns });
       expect(
         owned.imeis.slice(0, 3).every((imei) => reached.has(imei)),
         route.key,

@@ -227,7 +227,3 @@ export const SANDBOX_SERVICES: readonly SandboxService[] = [
     style: "unlock" as const,
   })),
 ];
-
-export function findSandboxService(id: string, kind: ServiceKind): SandboxService | undefined {
-  return SANDBOX_SERVICES.find((s) => s.id === id && s.kind === kind);
-}

@@ -216,4 +216,44 @@ describe("control API", () => {
     expect((await postRaw(sandbox.url, { ...auth, action: "imeiservices" })).status).toBe(200);
     expect((await fetch(`${sandbox.url}/__sandbox/nothing`)).status).toBe(404);
   });
+
+  it("changes a price and retires a service: listings and new orders follow, reset restores them", async () => {
+    const change = await fetch(`${sandbox.url}/__sandbox/catalogue`, {
+      method: "POST",
+      body: JSON.stringify({ prices: { "1739": "0.10" }, retired: ["1740"] }),
+    });
+    expect(change.status).toBe(200);
+    const listing = (await postRaw(sandbox.url, { ...auth, action: "imeiservices" })).body;
+    expect(listing).toContain("<PackageId>1739</PackageId><Category>IMEI Checking</Category>");
+    expect(listing).toMatch(/<PackageId>1739<\/PackageId>.*?<PackagePrice>0\.10<\/PackagePrice>/);
+    expect(listing).not.toContain("<PackageId>1740</PackageId>");
+    await postRaw(sandbox.url, { ...auth, action: "placeorder", networkId: "1739", imei: nextImei() });
+    expect(sandbox.state.charges).toMatchObject([{ price: "0.10" }]);
+    const retired = await postRaw(sandbox.url, {
+      ...auth,
+      action: "placeorder",
+      networkId: "1740",
+      imei: nextImei(),
+    });
+    expect(retired.body).toContain("<error>Invalid Service or Service is not available!</error>");
+    expect(await getJson(`${sandbox.url}/__sandbox/catalogue`)).toEqual({
+      changes: { prices: { "1739": "0.10" }, retired: ["1740"] },
+    });
+    const bad = await fetch(`${sandbox.url}/__sandbox/catalogue`, {
+      method: "POST",
+      body: JSON.stringify({ prices: { "1739": "ten cents" } }),
+    });
+    expect(bad.status).toBe(422);
+    sandbox.state.reset();
+    expect((await postRaw(sandbox.url, { ...auth, action: "imeiservices" })).body).toContain(
+      "<PackageId>1740</PackageId>",
+    );
+  });
+
+  it("pads an answer to oversizeAnswerBytes with the oversizeAnswer fault", async () => {
+    sandbox.state.setFaults({ oversizeAnswer: 1, oversizeAnswerBytes: 2_000_000 });
+    const answer = await postRaw(sandbox.url, { ...auth, action: "getimeis", orderIds: "1" });
+    expect(answer.body.length).toBeGreaterThanOrEqual(2_000_000);
+    expect(answer.body.startsWith(`${DECLARATION}<result></result><!--`)).toBe(true);
+  });
 });

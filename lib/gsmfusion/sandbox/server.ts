@@ -1,17 +1,25 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { log } from "@/lib/log";
-import { SANDBOX_SERVICES, type SandboxService } from "./catalogue";
+import type { SandboxService } from "./catalogue";
 import { SANDBOX_DEFAULTS } from "./defaults";
 import {
   type SandboxFaults,
   type SandboxOrder,
   SandboxState,
   type SandboxTiming,
+  sandboxCatalogueChangesSchema,
   sandboxFaultsSchema,
 } from "./state";
 
-export type { SandboxCharge, SandboxFaults, SandboxOrder, SandboxStats, SandboxTiming } from "./state";
+export type {
+  SandboxCatalogueChanges,
+  SandboxCharge,
+  SandboxFaults,
+  SandboxOrder,
+  SandboxStats,
+  SandboxTiming,
+} from "./state";
 export { SandboxState } from "./state";
 export { SANDBOX_SERVICES } from "./catalogue";
 
@@ -49,6 +57,7 @@ const ENDPOINT = "/gsmfusion_api/index.php";
 // Seen live: every answer starts with this instead of `<?xml …?>`.
 const DECLARATION = '<?phpxml version="1.0" encoding="utf-8"?>';
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
+const DEFAULT_OVERSIZE_BYTES = 5 * 1024 * 1024;
 const READ_ACTIONS = new Set(["imeiservices", "fileservices", "serverservices", "getimeis"]);
 const KNOWN_ACTIONS = new Set([...READ_ACTIONS, "placeorder"]);
 const STATUS_NUMBERS = { Pending: "1", Completed: "2", Rejected: "3", "In Process": "4" } as const;
@@ -93,6 +102,16 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** A control request's JSON body (an empty body is `{}`); undefined when it is not JSON. */
+async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  const body = await readBody(req);
+  try {
+    return body.length === 0 ? {} : (JSON.parse(body.toString("utf8")) as unknown);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Form fields from an urlencoded or multipart body (the vendor's PHP sample posts multipart). */
 async function readForm(req: IncomingMessage): Promise<Map<string, string>> {
   const body = await readBody(req);
@@ -120,18 +139,20 @@ function sleep(ms: number): Promise<void> {
   return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 }
 
-function servicesXml(kind: SandboxService["kind"]): string {
-  const packages = SANDBOX_SERVICES.filter((s) => s.kind === kind).map(
-    (s) =>
-      "<Package>" +
-      element("PackageId", s.id) +
-      element("Category", s.category) +
-      element("PackageTitle", s.title) +
-      element("PackagePrice", s.price) +
-      element("TimeTaken", s.timeTaken) +
-      element("MustRead", s.mustRead) +
-      "</Package>",
-  );
+function servicesXml(state: SandboxState, kind: SandboxService["kind"]): string {
+  const packages = state
+    .listServices(kind)
+    .map(
+      (s) =>
+        "<Package>" +
+        element("PackageId", s.id) +
+        element("Category", s.category) +
+        element("PackageTitle", s.title) +
+        element("PackagePrice", s.price) +
+        element("TimeTaken", s.timeTaken) +
+        element("MustRead", s.mustRead) +
+        "</Package>",
+    );
   return `<Packages>${packages.join("")}</Packages>`;
 }
 
@@ -246,13 +267,13 @@ async function handleApi(ctx: Context, req: IncomingMessage, res: ServerResponse
 
   switch (action) {
     case "imeiservices":
-      return sendXml(res, servicesXml("imei"));
+      return sendXml(res, oversized(state, servicesXml(state, "imei")));
     case "fileservices":
-      return sendXml(res, servicesXml("file"));
+      return sendXml(res, oversized(state, servicesXml(state, "file")));
     case "serverservices":
-      return sendXml(res, servicesXml("server"));
+      return sendXml(res, oversized(state, servicesXml(state, "server")));
     case "getimeis":
-      return sendXml(res, ordersXml(state, form, ctx.statusStyle));
+      return sendXml(res, oversized(state, ordersXml(state, form, ctx.statusStyle)));
     case "placeorder":
       return answerPlacement(ctx, req, res, placeOrders(state, form, ctx.multiImeiMode));
   }
@@ -285,7 +306,15 @@ async function answerPlacement(
     }
     if (state.roll(faults.rateDelayAfterCharge)) await sleep(faults.delayAfterChargeMs ?? 0);
   }
-  if (!res.destroyed) sendXml(res, outcome.xml);
+  if (!res.destroyed) sendXml(res, oversized(state, outcome.xml));
+}
+
+/** The answer, or (with the oversizeAnswer fault) the same answer padded with a comment to its size. */
+function oversized(state: SandboxState, xml: string): string {
+  const faults = state.faults;
+  if (!state.roll(faults.oversizeAnswer)) return xml;
+  const size = faults.oversizeAnswerBytes ?? DEFAULT_OVERSIZE_BYTES;
+  return `${xml}<!--${"x".repeat(Math.max(0, size - xml.length))}-->`;
 }
 
 function sendTooMany(res: ServerResponse, faults: SandboxFaults): void {
@@ -309,14 +338,20 @@ async function handleControl(state: SandboxState, req: IncomingMessage, res: Ser
     case "POST /__sandbox/reset":
       state.reset();
       return sendJson(res, 200, { ok: true });
+    case "GET /__sandbox/catalogue":
+      return sendJson(res, 200, { changes: state.catalogueChanges });
+    case "POST /__sandbox/catalogue": {
+      const json = await readJsonBody(req);
+      if (json === undefined) return sendJson(res, 400, { error: "body is not JSON" });
+      const parsed = sandboxCatalogueChangesSchema.safeParse(json);
+      if (!parsed.success)
+        return sendJson(res, 422, { error: "invalid catalogue changes", issues: parsed.error.issues });
+      state.setCatalogueChanges(parsed.data);
+      return sendJson(res, 200, { ok: true, changes: state.catalogueChanges });
+    }
     case "POST /__sandbox/faults": {
-      const body = await readBody(req);
-      let json: unknown;
-      try {
-        json = body.length === 0 ? {} : JSON.parse(body.toString("utf8"));
-      } catch {
-        return sendJson(res, 400, { error: "body is not JSON" });
-      }
+      const json = await readJsonBody(req);
+      if (json === undefined) return sendJson(res, 400, { error: "body is not JSON" });
       const parsed = sandboxFaultsSchema.safeParse(json);
       if (!parsed.success)
         return sendJson(res, 422, { error: "invalid faults", issues: parsed.error.issues });

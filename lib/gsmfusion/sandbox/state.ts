@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { type SandboxService, findSandboxService } from "./catalogue";
+import type { ServiceKind } from "../types";
+import { SANDBOX_SERVICES, type SandboxService } from "./catalogue";
 import { createPrng, sumDecimals } from "./prng";
 import { type SandboxOutcome, decideOutcome } from "./results";
 
@@ -29,9 +30,24 @@ export const sandboxFaultsSchema = z
     rate502AfterCharge: probability.optional(),
     /** Above this many calls in flight, answer 429. */
     maxConcurrent: z.number().int().min(1).optional(),
+    /** Answer with the XML padded to oversizeAnswerBytes (placeorder: after the charge, if any). */
+    oversizeAnswer: probability.optional(),
+    /** Size of an oversized answer. Default 5 MiB. */
+    oversizeAnswerBytes: z.number().int().min(1).optional(),
   })
   .strict();
 export type SandboxFaults = z.infer<typeof sandboxFaultsSchema>;
+
+/** Changes to the built-in catalogue, as the live site makes them: a new price, a service withdrawn. */
+export const sandboxCatalogueChangesSchema = z
+  .object({
+    /** Package id → new price, a decimal string such as "0.10". */
+    prices: z.record(z.string(), z.string().regex(/^\d+(\.\d{1,6})?$/, "must be a decimal price")).optional(),
+    /** Package ids no longer listed nor orderable. */
+    retired: z.array(z.string()).optional(),
+  })
+  .strict();
+export type SandboxCatalogueChanges = z.infer<typeof sandboxCatalogueChangesSchema>;
 
 export type SandboxTiming = { inProcessAfterMs: number; finalAfterMs: number };
 
@@ -65,6 +81,7 @@ export class SandboxState {
   readonly orders = new Map<string, SandboxOrder>();
   stats: SandboxStats = { calls: {}, maxInFlight: 0, inFlight: 0 };
   private currentFaults: SandboxFaults = {};
+  private currentCatalogueChanges: SandboxCatalogueChanges = {};
   private faultDraw: () => number;
   private nextOrderId = FIRST_ORDER_ID;
   /** `serviceId:imei` of every order, for the duplicate guard. */
@@ -89,13 +106,32 @@ export class SandboxState {
     this.faultDraw = createPrng(this.currentFaults.seed ?? this.seed);
   }
 
-  /** Clears orders, charges, faults and stats (order ids keep increasing, as on a shared live site). */
+  get catalogueChanges(): SandboxCatalogueChanges {
+    return this.currentCatalogueChanges;
+  }
+
+  /** Replaces the catalogue changes: prices and retired services apply to listings and new orders. */
+  setCatalogueChanges(changes: SandboxCatalogueChanges): void {
+    this.currentCatalogueChanges = sandboxCatalogueChangesSchema.parse(changes);
+  }
+
+  /** The services of a kind as listed now: retired ones left out, changed prices applied. */
+  listServices(kind: ServiceKind): SandboxService[] {
+    const { prices = {}, retired = [] } = this.currentCatalogueChanges;
+    return SANDBOX_SERVICES.filter((s) => s.kind === kind && !retired.includes(s.id)).map((s) => ({
+      ...s,
+      price: prices[s.id] ?? s.price,
+    }));
+  }
+
+  /** Clears orders, charges, faults, catalogue changes and stats (order ids keep increasing, as on a shared live site). */
   reset(): void {
     this.orders.clear();
     this.placedKeys.clear();
     this.charges.length = 0;
     this.stats = { calls: {}, maxInFlight: 0, inFlight: 0 };
     this.setFaults({});
+    this.currentCatalogueChanges = {};
   }
 
   /** True with the given probability, drawn from the seeded fault PRNG. */
@@ -152,7 +188,7 @@ export class SandboxState {
   }
 
   findService(id: string): SandboxService | undefined {
-    return findSandboxService(id, "imei");
+    return this.listServices("imei").find((s) => s.id === id);
   }
 
   /** Pending → In Process → Completed/Rejected as time passes. */

@@ -23,6 +23,37 @@ export async function queueDraftBatch(
   return won.count > 0;
 }
 
+/**
+ * queued → draft again, inside the confirm that has just queued the Batch row, when the price it would
+ * place at is not the one the operator agreed to (or the service is gone): the transaction commits only
+ * the draft's new price and estimate, so nobody ever sees the batch queued.
+ */
+export async function returnBatchToDraft(
+  tx: TxClient,
+  input: { batchId: string; unitPriceMicros: bigint; estimatedCostMicros: bigint },
+): Promise<void> {
+  await tx.batch.updateMany({
+    where: { id: input.batchId, state: "queued" },
+    data: {
+      state: "draft",
+      confirmedAt: null,
+      reorder: false,
+      unitPriceMicros: input.unitPriceMicros,
+      estimatedCostMicros: input.estimatedCostMicros,
+    },
+  });
+}
+
+/** A draft's orders take the service's current price (no state change). */
+export async function repriceDraftOrders(
+  tx: TxClient,
+  input: { batchId: string; priceMicros: bigint; now: Date },
+): Promise<void> {
+  await tx.$executeRaw`
+    UPDATE "Order" SET "priceMicros" = ${input.priceMicros}, "updatedAt" = ${input.now}
+    WHERE "batchId" = ${input.batchId} AND "state" = 'draft'`;
+}
+
 /** draft → cancelled, in one statement, for each draft order whose IMEI another batch has ordered for this service. */
 export async function cancelRepeatedDraftOrders(
   tx: TxClient,

@@ -4,6 +4,7 @@
  */
 import { Prisma } from "@/lib/generated/sqlite/client";
 import type { Db } from "@/lib/db";
+import { sqlList } from "@/lib/db/sql-list";
 import type { SyncFilter } from "../schemas";
 
 /**
@@ -22,8 +23,8 @@ export async function leaseDueOrders(
       ? Prisma.empty
       : Prisma.sql`AND ("nextCheckAt" IS NULL OR "nextCheckAt" <= ${now})`;
   const byBatch = filter.batchId ? Prisma.sql`AND "batchId" = ${filter.batchId}` : Prisma.empty;
-  const byIds = filter.orderIds?.length
-    ? Prisma.sql`AND "id" IN (${Prisma.join(filter.orderIds)})`
+  const byIds = filter.orderIds
+    ? Prisma.sql`AND "id" IN ${sqlList(db.provider, filter.orderIds)}`
     : Prisma.empty;
   const lock = db.provider === "postgresql" ? Prisma.sql`FOR UPDATE SKIP LOCKED` : Prisma.empty;
   const leased = await db.write(

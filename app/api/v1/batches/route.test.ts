@@ -11,6 +11,7 @@ import * as syncRoute from "@/app/api/v1/orders/sync/route";
 import type { Deps } from "@/lib/api";
 import { createApiToken } from "@/lib/auth/tokens";
 import type { SandboxHandle } from "@/lib/gsmfusion/sandbox/server";
+import { priceChangedDetailsSchema } from "@/lib/batches/schemas";
 import { setLogSink } from "@/lib/log";
 import { SubmissionWorker } from "@/lib/orders/worker";
 import { refreshCatalogue } from "@/lib/services/catalogue";
@@ -354,6 +355,29 @@ describe("HTTP API v1: batches and orders [sqlite]", () => {
     );
   });
 
+  it("GET /events: a draft's stream ends with `draft`; the 11th open stream of one user is a 429", async () => {
+    const draft = await createBatch({ serviceId: "1739", imeis: [imeis[1]] }, otherToken);
+    const events = (id: string, as = otherToken) =>
+      call(app.events.GET, { path: `/api/v1/batches/${id}/events`, params: { id }, token: as });
+    const ofDraft = await (await events(draft.id)).text();
+    expect(ofDraft).toMatch(/event: progress\nid: 1\n[^]*event: draft\nid: 2\n/);
+
+    await call(app.confirm.POST, {
+      path: `/api/v1/batches/${draft.id}/confirm`,
+      body: "",
+      params: { id: draft.id },
+      token: otherToken,
+    });
+    const open = await Promise.all(Array.from({ length: 10 }, () => events(draft.id)));
+    expect(open.map((r) => r.status)).toEqual(Array(10).fill(200));
+    const refused = await expectError(await events(draft.id), 429, "rate_limited");
+    expect(refused.message).toMatch(/already follow 10 batches live/);
+    await open[0]!.body!.cancel();
+    const reopened = await events(draft.id);
+    expect(reopened.status).toBe(200);
+    await Promise.all([reopened, ...open.slice(1)].map((r) => r.body!.cancel()));
+  });
+
   it("POST /cancel cancels the queued orders; again is harmless; not another operator's", async () => {
     const draft = await createBatch({ serviceId: "1739", imeis: imeis.slice(8, 11) });
     const path = `/api/v1/batches/${draft.id}/cancel`;
@@ -441,6 +465,48 @@ describe("HTTP API v1: batches and orders [sqlite]", () => {
     );
   });
 
+  it("POST /confirm checks the upstream's price: 409 price_changed with the new total, then 202 at it", async () => {
+    const draft = await createBatch({ serviceId: "1742", imeis: imeis.slice(11, 12) });
+    sandbox.state.setCatalogueChanges({ prices: { "1742": "0.07" } });
+    // The catalogue was last refreshed more than a minute ago.
+    await db.write((p) => p.service.updateMany({ data: { refreshedAt: new Date(Date.now() - 120_000) } }));
+    const confirm = (body: object) =>
+      call(app.confirm.POST, { path: `/api/v1/batches/${draft.id}/confirm`, body, params: { id: draft.id } });
+    try {
+      const refused = await expectError(await confirm({}), 409, "price_changed");
+      expect(priceChangedDetailsSchema.parse(refused.details)).toEqual({
+        serviceId: "1742",
+        previousUnitPrice: "0.05",
+        unitPrice: "0.07",
+        estimatedCost: "0.07",
+        estimatedCostWithRepeats: "0.07",
+      });
+      await expectError(await confirm({ unitPrice: "0.05" }), 409, "price_changed");
+      const placed = await confirm({ unitPrice: "0.07" });
+      expect(placed.status).toBe(202);
+      expect(await placed.json()).toMatchObject({ status: "queued", cost: { estimated: "0.07" } });
+    } finally {
+      sandbox.state.setCatalogueChanges({});
+      await refreshCatalogue(db, deps.upstream);
+    }
+  });
+
+  it("an IMEI filter without digits is a 422 that says why, for the list and the export, never every order", async () => {
+    for (const imei of ["abc", ",,,", "", `${imeis[3]}, n/a`]) {
+      const query = `imei=${encodeURIComponent(imei)}`;
+      for (const handler of [app.orders.GET, app.exportCsv.GET]) {
+        const error = await expectError(
+          await call(handler, { path: `/api/v1/orders?${query}` }),
+          422,
+          "validation_failed",
+        );
+        expect(error.message).toMatch(/^imei: .*has no digits/);
+        expect(error.details?.issues?.[0]?.field).toBe("imei");
+      }
+    }
+    expect(await db.prisma.auditEvent.count({ where: { action: "orders.export" } })).toBe(0);
+  });
+
   it("POST /api/v1/orders/sync returns counts; GET export.csv streams the Advanced Export columns, one row per order", async () => {
     const empty = await call(app.sync.POST, { path: "/api/v1/orders/sync", body: "" });
     expect(empty.status).toBe(200);
@@ -453,9 +519,19 @@ describe("HTTP API v1: batches and orders [sqlite]", () => {
       missing: 0,
     });
     expect(counts.completed! + counts.rejected!).toBe(4);
+    // The same user again within 10 s is throttled (429 with Retry-After); another user is not.
+    const tooSoon = await call(app.sync.POST, {
+      path: "/api/v1/orders/sync",
+      body: { batchId: "nothing-here" },
+    });
+    const throttled = await expectError(tooSoon, 429, "rate_limited");
+    expect(throttled.message).toMatch(/Try again in \d+ s/);
+    expect(Number(tooSoon.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(Number(tooSoon.headers.get("retry-after"))).toBeLessThanOrEqual(10);
     const again = await call(app.sync.POST, {
       path: "/api/v1/orders/sync",
       body: { batchId: "nothing-here" },
+      token: otherToken,
     });
     expect(await again.json()).toEqual({ checked: 0, completed: 0, rejected: 0, stillOpen: 0, missing: 0 });
     await expectError(

@@ -3,9 +3,11 @@
 import { parseJson, withAuth } from "@/lib/api";
 import { ownerScopeFor } from "@/lib/auth/permissions";
 import { syncOrdersSchema } from "@/lib/orders/schemas";
-import { syncNow } from "@/lib/orders/sync";
+import { requestSyncNow } from "@/lib/orders/sync-now";
 
 export const POST = withAuth(async ({ req, user, db, upstream }) => {
   const filter = await parseJson(req, syncOrdersSchema, { emptyAs: {} });
-  return Response.json(await syncNow(db, upstream, filter, await ownerScopeFor(db, user, "see")));
+  return Response.json(
+    await requestSyncNow(db, upstream, user, filter, await ownerScopeFor(db, user, "see")),
+  );
 });

@@ -5,9 +5,9 @@ import { confirmBatch } from "@/lib/batches/confirm";
 import { getBatchProgress } from "@/lib/batches/progress";
 import { confirmBatchSchema } from "@/lib/batches/schemas";
 
-export const POST = withAuth<{ id: string }>(async ({ req, user, db, engine, params }) => {
+export const POST = withAuth<{ id: string }>(async ({ req, user, db, upstream, engine, params }) => {
   const body = await parseJson(req, confirmBatchSchema, { emptyAs: {} });
-  await confirmBatch(db, user, params.id, { reorderRepeats: body.reorderRepeats });
+  await confirmBatch(db, user, params.id, { ...body, upstream });
   engine?.worker.nudge();
   return Response.json(await getBatchProgress(db, params.id, actingScopeOf(user)), { status: 202 });
 });

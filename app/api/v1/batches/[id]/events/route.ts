@@ -1,4 +1,4 @@
-// GET /api/v1/batches/{id}/events — progress as server-sent events, read from the database, then `done`
+// GET /api/v1/batches/{id}/events — progress as server-sent events, read from the database, then `done` (or `draft`)
 import { withAuth } from "@/lib/api";
 import { openBatchProgressStream } from "@/lib/batches/events";
 

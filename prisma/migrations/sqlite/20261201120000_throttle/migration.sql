@@ -1,0 +1,5 @@
+-- CreateTable
+CREATE TABLE "Throttle" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "lastAt" DATETIME NOT NULL
+);
