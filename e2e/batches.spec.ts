@@ -4,6 +4,7 @@ import type { BatchProgress } from "../lib/batches/schemas";
 import { luhnCheckDigit } from "../lib/imei";
 import type { ApiOrder, OrderDetail } from "../lib/orders/schemas";
 import type { OrderState } from "../lib/orders/states";
+import { sameOrigin } from "./sign-in";
 
 const MIXED_CSV = fileURLToPath(new URL("./fixtures/mixed.csv", import.meta.url));
 
@@ -275,6 +276,7 @@ test.describe("failures the sandbox does not produce (API answers stubbed in the
     // admin's, whose answers in the browser are stubbed.
     const body = "35779999000001";
     const draft = await page.request.post("/api/v1/batches", {
+      headers: sameOrigin(),
       data: { serviceId: "1739", imeis: [body + luhnCheckDigit(body)], name: "stub" },
     });
     expect(draft.status()).toBe(201);

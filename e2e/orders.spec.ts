@@ -1,14 +1,16 @@
 import { expect, test } from "@playwright/test";
+import { luhnCheckDigit } from "../lib/imei";
+import { sameOrigin } from "./sign-in";
+
+const luhnImei = (body: string) => body + luhnCheckDigit(body);
 
 // Valid IMEIs (Luhn) of this spec's own, placed through the API like a script would.
 const IMEIS = ["356938035643809", "490154203237518"];
 
 test("orders placed through the API show up in the history, with their detail and the dashboard", async ({
   page,
-  baseURL,
 }, testInfo) => {
-  // With the session cookie a state change must say it comes from the app's own origin, as the pages do.
-  const headers = { origin: new URL(baseURL!).origin };
+  const headers = sameOrigin();
   const draft = await page.request.post("/api/v1/batches", {
     data: { serviceId: "1739", imeis: IMEIS, name: "api-script" },
     headers,
@@ -30,6 +32,16 @@ test("orders placed through the API show up in the history, with their detail an
       { timeout: 45_000 },
     )
     .toBe("done");
+
+  // A pasted list at its maximum, 10,000 IMEIs (about 160 KB of URL), reaches the server and finds ours.
+  const many = [
+    ...IMEIS,
+    ...Array.from({ length: 9_998 }, (_, i) => luhnImei(`35999999${String(i).padStart(6, "0")}`)),
+  ];
+  const search = await page.request.get(`/api/v1/orders?imei=${many.join(",")}&limit=10`);
+  expect(search.status()).toBe(200);
+  const found = ((await search.json()) as { orders: { imei: string }[] }).orders.map((o) => o.imei);
+  expect(found.sort()).toEqual([...IMEIS].sort());
 
   await page.goto("/orders");
   await page.getByLabel("IMEIs").fill(IMEIS.join(", "));

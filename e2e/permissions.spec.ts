@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { expect, test, type Page } from "@playwright/test";
 import { luhnCheckDigit } from "../lib/imei";
 import { E2E_OPERATOR, E2E_OTHER_OPERATOR } from "./credentials";
-import { signedInPage } from "./sign-in";
+import { sameOrigin, signedInPage } from "./sign-in";
 
 const appDir = fileURLToPath(new URL("../app/(app)", import.meta.url));
 
@@ -35,11 +35,14 @@ function imeisOf(seed: number, count: number): string[] {
 /** A confirmed batch of the signed-in operator, placed through the API; its id and one order's. */
 async function placeBatch(page: Page, imeis: string[]) {
   const draft = await page.request.post("/api/v1/batches", {
+    headers: sameOrigin(),
     data: { serviceId: "1739", imeis, name: "operator-one" },
   });
   expect(draft.status()).toBe(201);
   const { id } = (await draft.json()) as { id: string };
-  expect((await page.request.post(`/api/v1/batches/${id}/confirm`)).status()).toBe(202);
+  expect((await page.request.post(`/api/v1/batches/${id}/confirm`, { headers: sameOrigin() })).status()).toBe(
+    202,
+  );
   const orders = await page.request.get(`/api/v1/orders?batchId=${id}`);
   const { orders: list } = (await orders.json()) as { orders: { id: string }[] };
   expect(list.length).toBe(imeis.length);
@@ -120,8 +123,13 @@ test.describe("what an operator may open", () => {
       await expect(other.getByText("Another operator's batch")).toBeVisible();
       await expect(other.getByTestId("progress-summary")).toBeVisible();
       await expect(other.getByRole("button", { name: "Cancel batch" })).toHaveCount(0);
-      const cancel = await other.request.post(`/api/v1/batches/${owned.batchId}/cancel`);
+      const cancel = await other.request.post(`/api/v1/batches/${owned.batchId}/cancel`, {
+        headers: sameOrigin(),
+      });
       expect(cancel.status()).toBe(403);
+      expect(await cancel.json()).toMatchObject({
+        error: { code: "forbidden", message: expect.stringMatching(/only its owner or an admin/) },
+      });
       await page.goto("/admin");
       await expect(page.getByRole("cell", { name: "settings.update" }).first()).toBeVisible();
     } finally {

@@ -1,4 +1,12 @@
-import { expect, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Browser, type Page } from "@playwright/test";
+
+/**
+ * Headers for a state change sent with the session cookie: it must say it comes from the app's own
+ * origin, as the pages' requests do (the API refuses cookie writes from elsewhere).
+ */
+export function sameOrigin(): { origin: string } {
+  return { origin: new URL(test.info().project.use.baseURL!).origin };
+}
 
 export async function signIn(page: Page, user: { email: string; password: string }) {
   await page.goto("/login");

@@ -153,7 +153,7 @@ const batchEvents: EventStream = Object.fromEntries(
 const idParam = (what: string) => ({ id: `The ${what}'s id.` });
 
 const orderFilterDescriptions = {
-  imei: "One or more IMEIs separated by spaces, commas or semicolons (at most 10,000; the server takes URLs of up to 16 KB, about 1,000 IMEIs); a value or part without a digit is a 422, never ignored.",
+  imei: "One or more IMEIs separated by spaces, commas or semicolons (at most 10,000: the app's server takes URLs of up to 256 KiB); a value or part without a digit is a 422, never ignored.",
   status: "Only orders in this state (default: every state but draft).",
   serviceId: "Only orders of this service.",
   batchId: "Only orders of this batch.",

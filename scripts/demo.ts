@@ -8,6 +8,7 @@ import path from "node:path";
 import { countUsers, createUser } from "@/lib/auth/users";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
+import { serverNodeOptions } from "@/lib/http-limits";
 import { startSandbox } from "@/lib/gsmfusion/sandbox/server";
 import { runCli } from "./cli";
 
@@ -57,6 +58,7 @@ await runCli(async () => {
     env: {
       ...process.env,
       NODE_ENV: "production",
+      NODE_OPTIONS: serverNodeOptions(process.env.NODE_OPTIONS),
       NEXT_MANUAL_SIG_HANDLE: "true",
       AUTH_SECRET: env.authSecret,
       // The demo is opened under whatever name reaches it (localhost, 127.0.0.1, a LAN address); a real

@@ -25,6 +25,7 @@ const { getDb } = await import("@/lib/db");
 const { createUser } = await import("@/lib/auth/users");
 const { startSandbox } = await import("@/lib/gsmfusion/sandbox/server");
 const { SANDBOX_DEFAULTS } = await import("@/lib/gsmfusion/sandbox/defaults");
+const { serverNodeOptions } = await import("@/lib/http-limits");
 
 const db = await getDb();
 await createUser(db, { ...E2E_ADMIN, role: "admin" });
@@ -42,7 +43,12 @@ const app = spawn(
   [path.resolve("node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"],
   {
     stdio: "inherit",
-    env: { ...process.env, NODE_ENV: "production", NEXT_MANUAL_SIG_HANDLE: "true" },
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      NODE_OPTIONS: serverNodeOptions(process.env.NODE_OPTIONS),
+      NEXT_MANUAL_SIG_HANDLE: "true",
+    },
   },
 );
 const stop = async () => {
