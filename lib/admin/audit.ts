@@ -30,11 +30,48 @@ export async function recordAuditIn(tx: TxClient, input: AuditInput): Promise<vo
   await tx.auditEvent.create({ data: auditData(input) });
 }
 
+/** What an audit event was about, as people read it: a name and, where there is a page, its link. */
+export type AuditTarget = { label: string; href?: string };
+
+/**
+ * The newest audit events, each with its target described by name (a batch's name, a user's email, an
+ * order's IMEI) rather than an internal id.
+ */
 export async function listAuditEvents(db: Db, filter: { action?: string; limit?: number } = {}) {
-  return db.prisma.auditEvent.findMany({
+  const events = await db.prisma.auditEvent.findMany({
     where: filter.action ? { action: filter.action } : {},
     orderBy: { createdAt: "desc" },
     take: Math.min(filter.limit ?? 100, 500),
     include: { actor: { select: { email: true } } },
   });
+  const idsOf = (type: string) => [
+    ...new Set(events.flatMap((e) => (e.targetType === type && e.targetId ? [e.targetId] : []))),
+  ];
+  const [batches, orders, users] = await Promise.all([
+    db.prisma.batch.findMany({
+      where: { id: { in: idsOf("batch") } },
+      select: { id: true, sourceName: true },
+    }),
+    db.prisma.order.findMany({ where: { id: { in: idsOf("order") } }, select: { id: true, imei: true } }),
+    db.prisma.user.findMany({ where: { id: { in: idsOf("user") } }, select: { id: true, email: true } }),
+  ]);
+  const labels = new Map<string, AuditTarget>([
+    ...batches.map(
+      (b) => [`batch:${b.id}`, { label: `batch ${b.sourceName}`, href: `/batches/${b.id}` }] as const,
+    ),
+    ...orders.map((o) => [`order:${o.id}`, { label: `order ${o.imei}`, href: `/orders/${o.id}` }] as const),
+    ...users.map((u) => [`user:${u.id}`, { label: u.email }] as const),
+  ]);
+  return events.map((e) => ({ ...e, target: describeTarget(e.targetType, e.targetId, labels) }));
+}
+
+function describeTarget(
+  type: string | null,
+  id: string | null,
+  labels: Map<string, AuditTarget>,
+): AuditTarget | null {
+  if (!type) return null;
+  if (type === "settings") return { label: "shop settings" };
+  if (!id) return { label: type };
+  return labels.get(`${type}:${id}`) ?? { label: `a deleted ${type}` };
 }

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { ShopSettingsForm } from "@/components/admin/shop-settings-form";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
@@ -50,7 +51,13 @@ export default async function AdminPage() {
                   <td className="px-3 py-2">{e.actor?.email ?? "—"}</td>
                   <td className="px-3 py-2 font-mono text-xs">{e.action}</td>
                   <td className="px-3 py-2 text-slate-600">
-                    {e.targetType ? `${e.targetType} ${e.targetId ?? ""}` : "—"}
+                    {e.target?.href ? (
+                      <Link href={e.target.href} className="text-indigo-700 hover:underline">
+                        {e.target.label}
+                      </Link>
+                    ) : (
+                      (e.target?.label ?? "—")
+                    )}
                   </td>
                   <td className="px-3 py-2 text-slate-500">{e.ip ?? "—"}</td>
                 </tr>
