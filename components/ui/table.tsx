@@ -11,7 +11,9 @@ export function Table({
   className?: string;
 }) {
   return (
-    <div className={`relative overflow-x-auto rounded-lg border border-slate-200 bg-white ${className ?? ""}`}>
+    <div
+      className={`relative overflow-x-auto rounded-lg border border-slate-200 bg-white ${className ?? ""}`}
+    >
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         {caption ? <caption className="sr-only">{caption}</caption> : null}
         {children}
