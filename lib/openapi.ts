@@ -40,6 +40,8 @@ import {
   orderResultSchema,
   ordersPageSchema,
   resolveSchema,
+  bulkResolveSchema,
+  bulkResolveResultSchema,
   syncOrdersSchema,
   syncResultSchema,
 } from "@/lib/orders/schemas";
@@ -370,6 +372,23 @@ export const OPERATIONS: ApiOperation[] = [
       "validation_failed",
       "upstream_unavailable",
     ],
+  },
+  {
+    method: "POST",
+    path: "/api/v1/orders/resolve-bulk",
+    operationId: "resolveOrdersInBulk",
+    tag: "orders",
+    summary:
+      "Decide many uncertain orders at once: write off, queue again, or link pasted (IMEI, order id) pairs",
+    description:
+      "Up to 1,000 orders (or pairs) per call. `write_off` and `not_placed` take `orderIds`; `placed` takes `pairs` (as copied from the site's export, with their line numbers), each matched to the caller's uncertain order for that IMEI and verified with `getimeis` (ids asked 100 per call). Each order is decided and audited on its own, exactly as `POST /api/v1/orders/{id}/resolve` does; the answer lists each order or line as `resolved` or `refused` with the reason. An order the caller may not decide (another operator's, even when visible under the shop setting) is refused exactly like an unknown id.",
+    body: { schema: bulkResolveSchema, required: true },
+    success: {
+      status: 200,
+      description: "What happened to each order or pasted line.",
+      json: bulkResolveResultSchema,
+    },
+    errors: ["bad_request", "validation_failed"],
   },
   {
     method: "POST",

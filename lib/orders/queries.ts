@@ -305,3 +305,82 @@ export async function hasBeenUncertain(db: Db, orderId: string): Promise<boolean
 export async function isUpstreamOrderIdTaken(db: Db, upstreamOrderId: string): Promise<boolean> {
   return (await db.prisma.order.findUnique({ where: { upstreamOrderId } })) !== null;
 }
+
+/** An order a bulk decision names: by id, or (pasted pairs) by IMEI among the uncertain ones. */
+export type DecisionCandidate = { id: string; imei: string; state: OrderState };
+
+/**
+ * The orders among `ids` the scope may act on (any state, so an own decided order is named as such), or
+ * the scope's uncertain orders for `imeis`. Another's order is simply not returned, as an unknown id.
+ */
+export async function findDecisionCandidates(
+  db: Db,
+  scope: OwnerScope,
+  by: { ids: string[] } | { imeis: string[] },
+): Promise<DecisionCandidate[]> {
+  const { ownerId } = ownerWhere(scope);
+  const owner = ownerId === undefined ? Prisma.empty : Prisma.sql`AND "ownerId" = ${ownerId}`;
+  const match =
+    "ids" in by
+      ? Prisma.sql`"id" IN ${sqlList(db.provider, by.ids)}`
+      : Prisma.sql`"imei" IN ${sqlList(db.provider, by.imeis)} AND "state" = 'uncertain'`;
+  return db.prisma.$queryRaw<DecisionCandidate[]>`
+    SELECT "id", "imei", "state" FROM "Order" WHERE ${match} ${owner} ORDER BY "createdAt", "id"`;
+}
+
+/** Most uncertain orders the needs-attention list shows at once (a bulk decision takes up to 1,000). */
+export const ATTENTION_PAGE = 500;
+
+export type AttentionOrder = {
+  id: string;
+  imei: string;
+  line: number;
+  serviceTitle: string;
+  batchId: string;
+  batchName: string;
+  ownerEmail: string;
+  /** When it became uncertain (its latest move there). */
+  since: Date;
+  /** Why: the failure that left the outcome unknown. */
+  why: string | null;
+};
+
+/** The uncertain orders the scope may decide, oldest first, optionally of one batch, with their total. */
+export async function listAttentionOrders(
+  db: Db,
+  scope: OwnerScope,
+  filter: { batchId?: string } = {},
+): Promise<{ orders: AttentionOrder[]; total: number }> {
+  const where = {
+    state: "uncertain",
+    ...ownerWhere(scope),
+    ...(filter.batchId ? { batchId: filter.batchId } : {}),
+  };
+  const [rows, total] = await Promise.all([
+    db.prisma.order.findMany({
+      where,
+      orderBy: [{ updatedAt: "asc" }, { id: "asc" }],
+      take: ATTENTION_PAGE,
+      include: {
+        service: { select: { title: true } },
+        batch: { select: { sourceName: true, owner: { select: { email: true } } } },
+        events: { where: { toState: "uncertain" }, orderBy: { createdAt: "desc" }, take: 1 },
+      },
+    }),
+    db.prisma.order.count({ where }),
+  ]);
+  return {
+    total,
+    orders: rows.map((o) => ({
+      id: o.id,
+      imei: o.imei,
+      line: o.line,
+      serviceTitle: o.service.title,
+      batchId: o.batchId,
+      batchName: o.batch.sourceName,
+      ownerEmail: o.batch.owner.email,
+      since: o.events[0]?.createdAt ?? o.updatedAt,
+      why: o.errorMessage,
+    })),
+  };
+}

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { parsedResultSchema } from "@/lib/gsmfusion/result-schema";
+import { ERROR_CODES } from "@/lib/errors";
 import { decimalAmountSchema } from "@/lib/money";
 import { ORDER_STATES } from "./states";
 
@@ -50,19 +51,80 @@ export const orderFilterSchema = z.object({
 });
 export type OrderFilter = z.infer<typeof orderFilterSchema>;
 
+const upstreamOrderIdSchema = z
+  .string()
+  .trim()
+  .regex(/^\d{1,20}$/, "must be the upstream's numeric order id");
+
 /** POST /api/v1/orders/{id}/resolve: a person's decision about an uncertain order. */
 export const resolveSchema = z.discriminatedUnion("action", [
   z.object({
     action: z.literal("placed"),
-    upstreamOrderId: z
-      .string()
-      .trim()
-      .regex(/^\d{1,20}$/, "must be the upstream's numeric order id"),
+    upstreamOrderId: upstreamOrderIdSchema,
   }),
   z.object({ action: z.literal("not_placed") }),
   z.object({ action: z.literal("write_off"), note: z.string().max(500).optional() }),
 ]);
 export type ResolveAction = z.infer<typeof resolveSchema>;
+
+/** Most orders one bulk decision takes (POST /api/v1/orders/resolve-bulk). */
+export const MAX_BULK_RESOLVE = 1000;
+
+/** One pasted `IMEI, upstream order id` pair; `line` is where it was in the pasted text. */
+export const resolvePairSchema = z.object({
+  imei: z
+    .string()
+    .trim()
+    .regex(/^\d{14,17}$/, "must be an IMEI (14 to 17 digits)"),
+  upstreamOrderId: upstreamOrderIdSchema,
+  line: z.number().int().min(1).optional(),
+});
+export type ResolvePair = z.infer<typeof resolvePairSchema>;
+
+/**
+ * POST /api/v1/orders/resolve-bulk: one decision for many uncertain orders. `placed` takes the pairs a
+ * person pasted from the site's export instead of order ids: each is matched to the person's uncertain
+ * order for that IMEI and verified with the upstream.
+ */
+export const bulkResolveSchema = z.discriminatedUnion("action", [
+  z
+    .object({
+      action: z.enum(["write_off", "not_placed"]),
+      orderIds: z.array(z.string().min(1).max(100)).min(1).max(MAX_BULK_RESOLVE),
+      note: z.string().max(500).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      action: z.literal("placed"),
+      pairs: z.array(resolvePairSchema).min(1).max(MAX_BULK_RESOLVE),
+    })
+    .strict(),
+]);
+export type BulkResolveRequest = z.infer<typeof bulkResolveSchema>;
+
+/** What happened to one order (or one pasted line) of a bulk decision. */
+export const bulkResolveOutcomeSchema = z.object({
+  /** The order decided, or asked about; null for a pasted line that matched none. */
+  orderId: z.string().nullable(),
+  imei: z.string().nullable(),
+  /** The pasted line (action `placed`). */
+  line: z.number().int().nullable(),
+  upstreamOrderId: z.string().nullable(),
+  outcome: z.enum(["resolved", "refused"]),
+  /** Why it was refused (an error code of the one error model, and a sentence). */
+  code: z.enum(ERROR_CODES).nullable(),
+  message: z.string().nullable(),
+});
+export type BulkResolveOutcome = z.infer<typeof bulkResolveOutcomeSchema>;
+
+export const bulkResolveResultSchema = z.object({
+  action: z.enum(["placed", "not_placed", "write_off"]),
+  resolved: z.number().int(),
+  refused: z.number().int(),
+  results: z.array(bulkResolveOutcomeSchema),
+});
+export type BulkResolveResult = z.infer<typeof bulkResolveResultSchema>;
 
 /** POST /api/v1/orders/sync: which placed orders to ask about now (all unfinished ones when empty). */
 export const syncOrdersSchema = z

@@ -47,7 +47,12 @@ type Owned = {
   imeis: string[];
   /** One of A's API tokens (not the one the calls are made with). */
   tokenId: string;
+  /** Two more uncertain orders (their own batch), for bulk decisions. */
+  bulk: DecisionTarget[];
 };
+
+/** What a bulk decision names an order by: its id, or (pasted pairs) its IMEI with an upstream id. */
+type DecisionTarget = { orderId: string; imei: string; upstreamOrderId: string };
 
 type ObjectRoute = {
   kind: "object";
@@ -61,6 +66,18 @@ type ObjectRoute = {
 
 /** A list or a bulk action: which of A's IMEIs a caller's request reached (returned, exported, synced). */
 type ListRoute = { kind: "list"; reach: (ctx: ListContext) => Promise<Set<string>> };
+
+/**
+ * A decision on many orders named in the body: another operator's are refused exactly like unknown ones
+ * (with or without the shop setting: acting is never widened), and nothing changes; the owner and an
+ * admin decide them.
+ */
+type BulkRoute = {
+  kind: "bulk";
+  bodies: (target: DecisionTarget) => object[];
+  /** What the owner (target 0) and then an admin (target 1) send: it must decide the order. */
+  ownerBody: (target: DecisionTarget) => object;
+};
 
 /** A route that holds no one's batches or orders, and why. */
 type UnownedRoute = { kind: "unowned"; why: string; adminOnly?: true };
@@ -86,7 +103,7 @@ type CallFn = (
   input?: { id?: string; query?: string; body?: object; signal?: AbortSignal },
 ) => Promise<Response>;
 
-const ROUTES: Record<string, ObjectRoute | ListRoute | UnownedRoute | PersonalRoute> = {
+const ROUTES: Record<string, ObjectRoute | ListRoute | BulkRoute | UnownedRoute | PersonalRoute> = {
   "GET /api/v1/batches/{id}": { kind: "object", intent: "see", target: (o) => o.placedBatchId },
   "GET /api/v1/batches/{id}/events": { kind: "object", intent: "see", target: (o) => o.placedBatchId },
   "POST /api/v1/batches/{id}/confirm": {
@@ -115,6 +132,15 @@ const ROUTES: Record<string, ObjectRoute | ListRoute | UnownedRoute | PersonalRo
       { action: "write_off", note: "not mine" },
     ],
     adminBody: () => ({ action: "write_off", note: "admin decides" }),
+  },
+  "POST /api/v1/orders/resolve-bulk": {
+    kind: "bulk",
+    bodies: (t) => [
+      { action: "not_placed", orderIds: [t.orderId] },
+      { action: "write_off", orderIds: [t.orderId], note: "not mine" },
+      { action: "placed", pairs: [{ imei: t.imei, upstreamOrderId: t.upstreamOrderId, line: 2 }] },
+    ],
+    ownerBody: (t) => ({ action: "write_off", orderIds: [t.orderId] }),
   },
   "GET /api/v1/orders": {
     kind: "list",
@@ -173,6 +199,10 @@ const objectRoutes = routes.flatMap((r) => {
 const listRoutes = routes.flatMap((r) => {
   const row = ROUTES[r.key];
   return row?.kind === "list" ? [{ route: r, row }] : [];
+});
+const bulkRoutes = routes.flatMap((r) => {
+  const row = ROUTES[r.key];
+  return row?.kind === "bulk" ? [{ route: r, row }] : [];
 });
 
 describe("the permission table covers every v1 route", () => {
@@ -329,7 +359,7 @@ describeEachDb("permissions on every v1 route", (provider) => {
       as[name].token = (await createApiToken(db, user.id)).token;
     }
 
-    const imeis = makeImeis(8, 808);
+    const imeis = makeImeis(10, 808);
     otherImeis = makeImeis(3, 809);
     const placed = await createDraft(db, owner, { serviceId: "1739", imeis: imeis.slice(0, 3) });
     await confirmBatch(db, owner, placed.id);
@@ -339,6 +369,11 @@ describeEachDb("permissions on every v1 route", (provider) => {
     const uncertain = await createDraft(db, owner, { serviceId: "1739", imeis: imeis.slice(3, 5) });
     await confirmBatch(db, owner, uncertain.id);
     const uncertainOrderId = await makeOneOrderUncertain(db, uncertain.id);
+
+    const bulk = await createDraft(db, owner, { serviceId: "1739", imeis: imeis.slice(8, 10) });
+    await confirmBatch(db, owner, bulk.id);
+    const bulkIds = [await makeOneOrderUncertain(db, bulk.id), await makeOneOrderUncertain(db, bulk.id)];
+    const bulkOrders = await db.prisma.order.findMany({ where: { id: { in: bulkIds } } });
 
     const draft = await createDraft(db, owner, { serviceId: "1739", imeis: imeis.slice(5, 8) });
     const theirs = await createDraft(db, other, { serviceId: "1739", imeis: otherImeis });
@@ -352,8 +387,12 @@ describeEachDb("permissions on every v1 route", (provider) => {
       uncertainBatchId: uncertain.id,
       uncertainOrderId,
       tokenId: (await createApiToken(db, owner.id, { name: "owner's script" })).id,
+      bulk: bulkIds.map((id) => {
+        const order = bulkOrders.find((o) => o.id === id)!;
+        return { orderId: id, imei: order.imei, upstreamOrderId: placedOrder.upstreamOrderId! };
+      }),
       // The IMEIs of A's confirmed orders: the ones a list or an export can show.
-      imeis: imeis.slice(0, 5),
+      imeis: [...imeis.slice(0, 5), ...imeis.slice(8, 10)],
     };
     await reachedBySync();
   });
@@ -376,6 +415,53 @@ describeEachDb("permissions on every v1 route", (provider) => {
         expect(theirs.body, route.key).toBe(missing.body);
         // Nothing written, nothing audited, the upstream not asked (resolve "placed" would ask it first).
         expect(await snapshot(), `${route.key} ${JSON.stringify(body)}`).toEqual(before);
+      }
+    }
+  });
+
+  it("a bulk decision refuses another operator's orders exactly like unknown ones, with or without the shop setting, and changes nothing", async () => {
+    expect(bulkRoutes.length).toBeGreaterThan(0);
+    const unknown: DecisionTarget = {
+      orderId: "no-such-id",
+      imei: makeImeis(1, 807)[0]!,
+      upstreamOrderId: owned.placedUpstreamId,
+    };
+    const blind = (body: string, t: DecisionTarget) =>
+      body.replaceAll(t.orderId, "ORDER").replaceAll(t.imei, "IMEI");
+    for (const seeAll of [false, true]) {
+      await setOperatorsSeeAll(seeAll);
+      for (const { route, row } of bulkRoutes) {
+        const target = owned.bulk[0]!;
+        const bodies = row.bodies(target);
+        const unknownBodies = row.bodies(unknown);
+        for (const [i, body] of bodies.entries()) {
+          const before = await snapshot();
+          const theirs = await callObject(route.key, as.other, "", body);
+          const missing = await callObject(route.key, as.other, "", unknownBodies[i]);
+          const label = `${route.key} ${JSON.stringify(body)} seeAll=${seeAll}`;
+          expect(theirs.status, `${label}: ${theirs.body}`).toBe(200);
+          expect(JSON.parse(theirs.body), label).toMatchObject({ resolved: 0, refused: 1 });
+          expect(blind(theirs.body, target), label).toBe(blind(missing.body, unknown));
+          expect(await snapshot(), label).toEqual(before);
+        }
+      }
+    }
+    await setOperatorsSeeAll(false);
+  });
+
+  it("the owner and an admin decide in bulk, each audited as themself", async () => {
+    for (const { route, row } of bulkRoutes) {
+      for (const [caller, user, target] of [
+        [as.owner, owner, owned.bulk[0]!],
+        [as.admin, admin, owned.bulk[1]!],
+      ] as const) {
+        const answer = await callObject(route.key, caller, "", row.ownerBody(target));
+        expect(answer.status, answer.body).toBe(200);
+        expect(JSON.parse(answer.body)).toMatchObject({ resolved: 1, refused: 0 });
+        const audit = await db.prisma.auditEvent.findFirstOrThrow({ where: { targetId: target.orderId } });
+        expect(audit.actorId).toBe(user.id);
+        const order = await db.prisma.order.findUniqueOrThrow({ where: { id: target.orderId } });
+        expect(order.state).not.toBe("uncertain");
       }
     }
   });
