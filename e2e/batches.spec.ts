@@ -301,7 +301,7 @@ test.describe("failures the sandbox does not produce (API answers stubbed in the
         uncertain: 1,
         cancelled: 0,
       },
-      cost: { estimated: "0.24", placed: "0.08", uncertain: "0.08" },
+      cost: { estimated: "0.24", placed: "0.08", uncertain: "0.08", writtenOff: "0.00" },
       createdAt: "2026-11-21T10:00:00.000Z",
       confirmedAt: "2026-11-21T10:00:05.000Z",
       finishedAt: null,

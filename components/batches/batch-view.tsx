@@ -187,6 +187,18 @@ function BatchDetails({
                 {formatMoney(progress.cost.estimated)}
               </span>
               <span className="text-slate-600"> estimated</span>
+              {Number(progress.cost.uncertain) > 0 ? (
+                <span className="text-amber-800">
+                  {" "}
+                  · {formatMoney(progress.cost.uncertain)} uncertain (may be charged)
+                </span>
+              ) : null}
+              {Number(progress.cost.writtenOff) > 0 ? (
+                <span className="text-amber-800" data-testid="cost-written-off">
+                  {" "}
+                  · {formatMoney(progress.cost.writtenOff)} written off (possibly charged)
+                </span>
+              ) : null}
             </p>
             <p className="text-slate-600">Created {formatDateTime(progress.createdAt, timeZone)}</p>
             {progress.confirmedAt ? (

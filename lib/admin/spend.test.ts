@@ -13,15 +13,15 @@ describeEachDb("spend report", (provider) => {
     await f.close();
   });
 
-  it("sums placed orders exactly, per day, service and operator, and keeps uncertain apart", async () => {
+  it("sums placed orders exactly, per day, service and operator, and keeps uncertain and written off apart", async () => {
     const batch = await f.db.prisma.batch.create({
       data: {
         ownerId: f.operator.id,
         serviceId: "1739",
         sourceName: "t",
         state: "running",
-        totalLines: 5,
-        toSubmit: 5,
+        totalLines: 7,
+        toSubmit: 7,
         invalidCount: 0,
         duplicatesInBatch: 0,
         alreadyOrderedCount: 0,
@@ -29,7 +29,7 @@ describeEachDb("spend report", (provider) => {
         estimatedCostMicros: 400_000n,
       },
     });
-    const [a, b, c, d, e] = makeImeis(5, 42);
+    const [a, b, c, d, e, w, old] = makeImeis(7, 42);
     const day1 = new Date("2026-11-20T23:59:00Z");
     const day2 = new Date("2026-11-21T00:01:00Z");
     const base = { batchId: batch.id, serviceId: "1739", ownerId: f.operator.id, priceMicros: 80_000n };
@@ -40,6 +40,16 @@ describeEachDb("spend report", (provider) => {
         { ...base, imei: c!, line: 3, state: "submitted", placedAt: day2, upstreamOrderId: "3" },
         { ...base, imei: d!, line: 4, state: "uncertain" },
         { ...base, imei: e!, line: 5, state: "failed" },
+        // Written off by a person: it may have been charged, so it is never dropped from the figures.
+        { ...base, imei: w!, line: 6, state: "failed", errorKind: "written_off", finishedAt: day2 },
+        {
+          ...base,
+          imei: old!,
+          line: 7,
+          state: "failed",
+          errorKind: "written_off",
+          finishedAt: new Date("2026-09-01T00:00:00Z"),
+        },
       ],
     });
     const report = await getSpendReport(f.db, actingScopeOf(f.admin), {
@@ -48,6 +58,8 @@ describeEachDb("spend report", (provider) => {
     });
     expect(report.total).toEqual({ orders: 3, spend: "0.24" });
     expect(report.uncertain).toEqual({ orders: 1, spend: "0.08" });
+    expect(report.writtenOff).toEqual({ orders: 1, spend: "0.08" });
+    expect(report.upTo).toEqual({ orders: 5, spend: "0.40" });
     expect(report.byDay).toEqual([
       { key: "2026-11-21", label: "2026-11-21", orders: 2, spend: "0.16" },
       { key: "2026-11-20", label: "2026-11-20", orders: 1, spend: "0.08" },

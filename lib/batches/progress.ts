@@ -16,7 +16,7 @@ export async function getBatchProgress(db: Db, batchId: string, scope: OwnerScop
   });
   if (!batch) throw notFound("Batch");
   const groups = await db.prisma.order.groupBy({
-    by: ["state"],
+    by: ["state", "errorKind"],
     where: { batchId },
     _count: { _all: true },
     _sum: { priceMicros: true },
@@ -24,10 +24,13 @@ export async function getBatchProgress(db: Db, batchId: string, scope: OwnerScop
   const counts = emptyCounts();
   let placed = 0n;
   let uncertain = 0n;
+  let writtenOff = 0n;
   for (const g of groups) {
-    if (g.state in counts) counts[g.state as keyof typeof counts] = g._count._all;
+    if (g.state in counts) counts[g.state as keyof typeof counts] += g._count._all;
     if ((CHARGED_STATES as readonly string[]).includes(g.state)) placed += g._sum.priceMicros ?? 0n;
     if (g.state === "uncertain") uncertain += g._sum.priceMicros ?? 0n;
+    // A person gave up knowing whether these were charged: they stay in the batch's cost, apart.
+    if (g.state === "failed" && g.errorKind === "written_off") writtenOff += g._sum.priceMicros ?? 0n;
   }
   return {
     id: batch.id,
@@ -42,6 +45,7 @@ export async function getBatchProgress(db: Db, batchId: string, scope: OwnerScop
       estimated: toDecimalString(batch.estimatedCostMicros),
       placed: toDecimalString(placed),
       uncertain: toDecimalString(uncertain),
+      writtenOff: toDecimalString(writtenOff),
     },
     createdAt: batch.createdAt.toISOString(),
     confirmedAt: batch.confirmedAt?.toISOString() ?? null,

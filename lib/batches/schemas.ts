@@ -111,6 +111,8 @@ export const batchProgressSchema = z.object({
     estimated: decimalAmountSchema,
     placed: decimalAmountSchema,
     uncertain: decimalAmountSchema,
+    /** Written off by a person: possibly charged. */
+    writtenOff: decimalAmountSchema,
   }),
   createdAt: timestamp,
   confirmedAt: timestamp.nullable(),

@@ -50,7 +50,7 @@ export default async function StatisticsPage() {
         title="Statistics"
         description={`${shopWide ? "The shop's spend" : "Your spend"} since ${report.from} (UTC), computed from stored orders: placed orders only.`}
       />
-      <div className="mb-6 grid gap-4 sm:grid-cols-3">
+      <div className="mb-6 grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
         <div className="rounded-lg border border-slate-200 bg-white p-4">
           <p className="text-sm text-slate-500">Spent (30 days)</p>
           <p className="text-2xl font-semibold tabular-nums" data-testid="total-spend">
@@ -67,7 +67,17 @@ export default async function StatisticsPage() {
             {formatCount(report.uncertain.orders)} · {formatMoney(report.uncertain.spend)}
           </p>
         </div>
+        <div className="rounded-lg border border-slate-200 bg-white p-4">
+          <p className="text-sm text-slate-500">Written off (possibly charged)</p>
+          <p className="text-2xl font-semibold tabular-nums" data-testid="written-off-spend">
+            {formatCount(report.writtenOff.orders)} · {formatMoney(report.writtenOff.spend)}
+          </p>
+        </div>
       </div>
+      <p className="-mt-2 mb-6 text-sm text-slate-600" data-testid="spend-up-to">
+        At most {formatMoney(report.upTo.spend)} for {formatCount(report.upTo.orders)} orders, if every
+        uncertain and written-off order was charged.
+      </p>
       {report.total.orders === 0 ? (
         <EmptyState title="Nothing to count yet">Statistics fill in as orders are placed.</EmptyState>
       ) : (

@@ -6,10 +6,13 @@
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Deps } from "@/lib/api";
+import { actingScopeOf } from "@/lib/auth/permissions";
 import { createApiToken } from "@/lib/auth/tokens";
 import type { AppUser } from "@/lib/auth/users";
 import { confirmBatch } from "@/lib/batches/confirm";
 import { createDraft } from "@/lib/batches/create-draft";
+import { getBatchProgress } from "@/lib/batches/progress";
+import { toDecimalString } from "@/lib/money";
 import { parsePastedPairs } from "@/lib/orders/paste-pairs";
 import { bulkResolveResultSchema, type BulkResolveResult } from "@/lib/orders/schemas";
 import { SubmissionWorker } from "@/lib/orders/worker";
@@ -93,7 +96,6 @@ describeEachDb("POST /api/v1/orders/resolve-bulk", (provider) => {
     expect(await f.db.prisma.order.count({ where: { batchId, state: "uncertain" } })).toBe(imeis.length);
   });
   afterAll(async () => {
-    if (f) await checkEventHistory(f.db);
     await f?.close();
     logs?.restore();
   });
@@ -124,6 +126,10 @@ describeEachDb("POST /api/v1/orders/resolve-bulk", (provider) => {
       const audit = await f.db.prisma.auditEvent.findMany({ where: { targetId: order.id } });
       expect(audit.map((e) => [e.action, e.actorId])).toEqual([["order.resolve.write_off", f.operator.id]]);
     }
+    // They may have been charged: the batch's cost keeps them, apart from what was surely placed.
+    const progress = await getBatchProgress(f.db, batchId, actingScopeOf(f.operator));
+    expect(progress.cost.writtenOff).toBe(toDecimalString(a.priceMicros + b.priceMicros));
+    expect(progress.counts.failed).toBe(2);
   });
 
   it("queues many again; the upstream's duplicate refusal hands the paid ones back, never charged twice", async () => {
@@ -213,5 +219,14 @@ describeEachDb("POST /api/v1/orders/resolve-bulk", (provider) => {
     expect((await call({ action: "placed", pairs: [{ imei: "12", upstreamOrderId: "1" }] })).status).toBe(
       422,
     );
+  });
+
+  it("every change followed the state machine", async () => {
+    const batches = await f.db.prisma.batch.findMany({ select: { id: true } });
+    const { violations } = await checkEventHistory(
+      f.db,
+      batches.map((b) => b.id),
+    );
+    expect(violations).toEqual([]);
   });
 });
