@@ -56,8 +56,8 @@ export default async function DashboardPage() {
             {formatCount(uncertain)} order{uncertain === 1 ? "" : "s"} need a decision.
           </strong>{" "}
           The answer from the upstream was lost, so they may or may not have been placed.{" "}
-          <Link className="font-semibold underline" href="/orders?status=uncertain">
-            Review uncertain orders
+          <Link className="font-semibold underline" href="/attention">
+            Decide them
           </Link>
         </div>
       ) : null}

@@ -31,10 +31,13 @@ export function ResolveOrder({
   order,
   batchId,
   onDone,
+  canPutOff = true,
 }: {
   order: ApiOrder;
   batchId: string;
   onDone: () => void;
+  /** Offer "Not now" (closing the form); the order page keeps the form open instead. */
+  canPutOff?: boolean;
 }) {
   const id = useId();
   const [action, setAction] = useState<Action | null>(null);
@@ -116,9 +119,11 @@ export function ResolveOrder({
         <Button type="submit" disabled={resolve.isPending}>
           {resolve.isPending ? "Saving…" : "Save decision"}
         </Button>
-        <Button variant="ghost" onClick={onDone} disabled={resolve.isPending}>
-          Not now
-        </Button>
+        {canPutOff ? (
+          <Button variant="ghost" onClick={onDone} disabled={resolve.isPending}>
+            Not now
+          </Button>
+        ) : null}
       </div>
     </form>
   );

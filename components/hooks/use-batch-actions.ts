@@ -2,8 +2,15 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { BatchProgress } from "@/lib/batches/schemas";
-import { ApiError, cancelBatch, confirmBatch, createBatch, resolveOrder } from "@/lib/client/api";
-import type { ResolveAction } from "@/lib/orders/schemas";
+import {
+  ApiError,
+  cancelBatch,
+  confirmBatch,
+  createBatch,
+  resolveOrder,
+  resolveOrdersInBulk,
+} from "@/lib/client/api";
+import type { BulkResolveResult, ResolveAction } from "@/lib/orders/schemas";
 import { queryKeys } from "./query-keys";
 
 /** Prices a draft (places nothing). */
@@ -61,6 +68,18 @@ export function useResolveOrder(input: { orderId: string; batchId: string; onSuc
         queryClient.invalidateQueries({ queryKey: queryKeys.batchOrders(input.batchId) }),
       ]);
       input.onSuccess();
+    },
+  });
+}
+
+/** One decision for many uncertain orders (the needs-attention list); every cached batch is reloaded. */
+export function useResolveInBulk(options: { onSuccess: (result: BulkResolveResult) => void }) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: resolveOrdersInBulk,
+    onSuccess: async (result) => {
+      await queryClient.invalidateQueries();
+      options.onSuccess(result);
     },
   });
 }

@@ -9,16 +9,23 @@ export function AppShell({
   user,
   isSandbox,
   timeZone,
+  attentionCount,
   children,
 }: {
   user: AppUser;
+  /** Uncertain orders the user may decide: the count on "Needs attention". */
+  attentionCount: number;
   isSandbox: boolean;
   /** The zone times are shown in (the `tz` cookie, else UTC); the shell keeps the cookie up to date. */
   timeZone: string;
   children: ReactNode;
 }) {
   // Only the pages this user may open: an operator is never shown a link that answers 403.
-  const items: NavItem[] = listPagesFor(user).map(({ href, label }) => ({ href, label }));
+  const items: NavItem[] = listPagesFor(user).map(({ href, label }) => ({
+    href,
+    label,
+    count: href === "/attention" ? attentionCount : undefined,
+  }));
   return (
     <div className="min-h-screen">
       {isSandbox ? (

@@ -3,7 +3,8 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
-export type NavItem = { href: string; label: string };
+/** `count`: how many things wait there for the user (shown as a badge when above zero). */
+export type NavItem = { href: string; label: string; count?: number };
 
 export function NavLinks({ items }: { items: NavItem[] }) {
   const pathname = usePathname();
@@ -21,6 +22,14 @@ export function NavLinks({ items }: { items: NavItem[] }) {
             }`}
           >
             {item.label}
+            {item.count ? (
+              <span
+                className="ml-1.5 rounded-full bg-amber-100 px-1.5 py-0.5 text-xs font-semibold text-amber-900 tabular-nums"
+                aria-label={`(${item.count} waiting)`}
+              >
+                {item.count > 999 ? "999+" : item.count}
+              </span>
+            ) : null}
           </Link>
         );
       })}

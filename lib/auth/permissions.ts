@@ -115,6 +115,7 @@ export const APP_PAGES: readonly AppPage[] = [
   { href: "/", label: "Dashboard" },
   { href: "/batches/new", label: "New batch" },
   { href: "/orders", label: "Orders" },
+  { href: "/attention", label: "Needs attention" },
   { href: "/services", label: "Services" },
   { href: "/statistics", label: "Statistics" },
   { href: "/admin", label: "Admin", adminOnly: true },

@@ -14,9 +14,11 @@ import {
 } from "@/lib/batches/schemas";
 import { errorBodySchema, validationDetailsSchema, type FieldIssue } from "@/lib/errors";
 import {
+  bulkResolveResultSchema,
   orderDetailSchema,
   ordersPageSchema,
   syncResultSchema,
+  type BulkResolveRequest,
   type ResolveAction,
   type SyncFilter,
 } from "@/lib/orders/schemas";
@@ -162,6 +164,11 @@ export function resolveOrder(id: string, resolution: ResolveAction) {
     method: "POST",
     body: resolution,
   });
+}
+
+/** One decision for many uncertain orders; the answer says, per order or pasted line, what happened. */
+export function resolveOrdersInBulk(decision: BulkResolveRequest) {
+  return request("/api/v1/orders/resolve-bulk", bulkResolveResultSchema, { method: "POST", body: decision });
 }
 
 /** "Sync now": asks the upstream about unfinished placed orders (of one batch, or all) at once. */

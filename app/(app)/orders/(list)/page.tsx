@@ -6,7 +6,7 @@ import { buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireUser } from "@/lib/auth/current";
-import { ownerScopeFor } from "@/lib/auth/permissions";
+import { isAdmin, ownerScopeFor } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/db";
 import { listOrders } from "@/lib/orders/queries";
 import { orderFilterSchema } from "@/lib/orders/schemas";
@@ -65,6 +65,22 @@ export default async function OrdersPage({ searchParams }: { searchParams: Searc
             ? "Try fewer filters, or check the IMEIs for typos."
             : "Orders appear here once a batch is confirmed."}
         </EmptyState>
+      ) : null}
+      {result && result.orders.some((o) => o.state === "uncertain") ? (
+        <p role="note" className="mb-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          Uncertain orders wait for a person to decide whether they were placed.{" "}
+          <Link
+            className="font-semibold underline"
+            href={
+              parsed.success && parsed.data.batchId
+                ? `/attention?batch=${encodeURIComponent(parsed.data.batchId)}`
+                : "/attention"
+            }
+          >
+            Decide them in Needs attention
+          </Link>{" "}
+          (yours{isAdmin(user) ? ", or anyone's as an admin" : ""}).
+        </p>
       ) : null}
       {result && result.orders.length > 0 ? (
         <>

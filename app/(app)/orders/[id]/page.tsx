@@ -1,9 +1,10 @@
 import Link from "next/link";
+import { OrderDecision } from "@/components/orders/order-decision";
 import { stateInfo } from "@/components/orders/order-states";
 import { Badge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/page-header";
 import { loadOrNotFound, requireUser } from "@/lib/auth/current";
-import { ownerScopeFor } from "@/lib/auth/permissions";
+import { canActOn, findOrderFor, ownerScopeFor } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/db";
 import { formatDateTime, formatMoney } from "@/lib/format";
 import { getOrder } from "@/lib/orders/queries";
@@ -16,6 +17,9 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
   const [user, db] = await Promise.all([requireUser(), getDb()]);
   const order = await loadOrNotFound(getOrder(db, id, await ownerScopeFor(db, user, "see")));
   const timeZone = await getViewerTimeZone();
+  // Only its owner or an admin decides an uncertain order, even where the shop lets others see it.
+  const canDecide =
+    order.state === "uncertain" && canActOn(user, (await findOrderFor(db, user, id, "see")).ownerId);
   const fields = Object.entries(order.result?.fields ?? {});
   const facts: [string, string][] = [
     ["State", stateInfo(order.state).label],
@@ -42,6 +46,22 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
           </>
         }
       />
+      {canDecide ? (
+        <section
+          aria-label="Decide this order"
+          className="mb-6 rounded-lg border border-amber-300 bg-amber-50 px-4 py-2"
+        >
+          <p className="pt-2 text-sm text-amber-900">
+            The answer from GSM Fusion was lost: this order may or may not have been placed and charged. Look
+            it up on the site, then decide. Many at once:{" "}
+            <Link className="font-semibold underline" href="/attention">
+              Needs attention
+            </Link>
+            .
+          </p>
+          <OrderDecision order={order} />
+        </section>
+      ) : null}
       <div className="grid gap-6 lg:grid-cols-2">
         <section className="rounded-lg border border-slate-200 bg-white p-4">
           <h2 className="mb-3 text-sm font-semibold text-slate-700">Order</h2>
