@@ -28,7 +28,7 @@ test("uncertain orders are decided in bulk from the needs-attention list: pasted
 
   // The upstream charges every order and drops the answer: all five are uncertain, and paid.
   await setFaults(page, { dropAfterCharge: 1 });
-  let batchId: string;
+  let batchId = "";
   try {
     const draft = await page.request.post("/api/v1/batches", {
       headers: sameOrigin(),
@@ -54,6 +54,30 @@ test("uncertain orders are decided in bulk from the needs-attention list: pasted
     orders: { id: string; imei: string }[];
   };
   const upstreamIdOf = (imei: string) => placed.orders.find((o) => o.imei === imei)!.id;
+
+  // One order's own page offers the same three decisions.
+  const uncertain = (await (
+    await page.request.get(`/api/v1/orders?batchId=${batchId}&status=uncertain`)
+  ).json()) as { orders: { id: string; imei: string }[] };
+  const lastOne = uncertain.orders.find((o) => o.imei === imeis[4])!;
+  await page.goto(`/orders/${lastOne.id}`);
+  const decision = page.getByRole("region", { name: "Decide this order" });
+  for (const label of ["It was placed", "It was not placed", "Write it off"]) {
+    await expect(decision.getByText(label)).toBeVisible();
+  }
+  for (const [width, height] of [
+    [1366, 900],
+    [390, 844],
+  ] as const) {
+    await page.setViewportSize({ width, height });
+    const file = testInfo.outputPath(`order-uncertain-${width}.png`);
+    await page.screenshot({ path: file, fullPage: true });
+    await testInfo.attach(`an uncertain order's page at ${width} px`, {
+      path: file,
+      contentType: "image/png",
+    });
+  }
+  await page.setViewportSize({ width: 1366, height: 900 });
 
   await page.goto("/");
   const nav = page.getByRole("navigation", { name: "Main" });
@@ -91,6 +115,14 @@ test("uncertain orders are decided in bulk from the needs-attention list: pasted
   );
   for (const imei of imeis.slice(0, 3))
     await expect(table.getByRole("row").filter({ hasText: imei })).toHaveCount(0);
+  await page.setViewportSize({ width: 390, height: 844 });
+  const result = testInfo.outputPath("attention-result-390.png");
+  await page.screenshot({ path: result, fullPage: true });
+  await testInfo.attach("pasted pairs: the outcome per line, at 390 px", {
+    path: result,
+    contentType: "image/png",
+  });
+  await page.setViewportSize({ width: 1366, height: 900 });
   await expect(nav.getByRole("link", { name: /Needs attention/ })).toContainText(String(mine - 1 - 3));
 
   // The other two: select them and write them off at once.
@@ -119,5 +151,10 @@ test("uncertain orders are decided in bulk from the needs-attention list: pasted
   }
   await page.goto(`/batches/${batchId}`);
   await expect(page.getByTestId("cost-written-off")).toContainText("$0.16 written off (possibly charged)");
+  await page.goto("/statistics");
+  await expect(page.getByTestId("written-off-spend")).toContainText("2 · $0.16");
+  const stats = testInfo.outputPath("statistics-1366.png");
+  await page.screenshot({ path: stats, fullPage: true });
+  await testInfo.attach("statistics with written-off orders", { path: stats, contentType: "image/png" });
   await page.context().close();
 });

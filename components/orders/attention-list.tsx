@@ -176,7 +176,7 @@ export function AttentionList({ orders, showOwner }: { orders: AttentionRow[]; s
             id={`${id}-pairs`}
             value={pasted}
             onChange={(event) => setPasted(event.target.value)}
-            rows={4}
+            rows={5}
             spellCheck={false}
             placeholder={"IMEI\tOrder ID\n356938035643809\t1234567"}
             className="mt-2 block w-full rounded-md border border-slate-300 px-3 py-1.5 font-mono text-sm"
@@ -202,8 +202,8 @@ export function AttentionList({ orders, showOwner }: { orders: AttentionRow[]; s
               />
             </Th>
             <Th>Order</Th>
-            <Th>Batch</Th>
-            <Th>Why</Th>
+            <Th className="hidden sm:table-cell">Batch</Th>
+            <Th className="hidden sm:table-cell">Why</Th>
           </Tr>
         </THead>
         <TBody>
@@ -224,29 +224,60 @@ export function AttentionList({ orders, showOwner }: { orders: AttentionRow[]; s
                 <span className="block max-w-56 truncate text-xs text-slate-600" title={o.serviceTitle}>
                   {o.serviceTitle}
                 </span>
+                {/* A phone has no room for more columns: the batch and the reason go under the IMEI. */}
+                <div className="mt-1 space-y-1 text-sm sm:hidden">
+                  <BatchCell order={o} showOwner={showOwner} timeZone={timeZone} />
+                  <p className="text-slate-700">
+                    <WhyCell order={o} />
+                  </p>
+                </div>
               </Td>
-              <Td className="align-top">
-                <Link
-                  className="block max-w-48 truncate text-indigo-700 hover:underline"
-                  href={`/batches/${o.batchId}`}
-                  title={o.batchName}
-                >
-                  {o.batchName}
-                </Link>
-                <span className="block text-xs whitespace-nowrap text-slate-600">
-                  since {formatDateTime(o.since, timeZone)}
-                </span>
-                {showOwner ? <span className="block text-xs text-slate-600">{o.ownerEmail}</span> : null}
+              <Td className="hidden align-top sm:table-cell">
+                <BatchCell order={o} showOwner={showOwner} timeZone={timeZone} />
               </Td>
-              <Td className="min-w-40 align-top text-slate-700">
-                {o.why ?? "The answer was lost."}
-                {o.waiting ? <span className="block text-xs text-amber-800">{o.waiting}</span> : null}
+              <Td className="hidden min-w-40 align-top text-slate-700 sm:table-cell">
+                <WhyCell order={o} />
               </Td>
             </Tr>
           ))}
         </TBody>
       </Table>
     </div>
+  );
+}
+
+function BatchCell({
+  order,
+  showOwner,
+  timeZone,
+}: {
+  order: AttentionRow;
+  showOwner: boolean;
+  timeZone: string;
+}) {
+  return (
+    <>
+      <Link
+        className="block max-w-48 truncate text-indigo-700 hover:underline"
+        href={`/batches/${order.batchId}`}
+        title={order.batchName}
+      >
+        {order.batchName}
+      </Link>
+      <span className="block text-xs whitespace-nowrap text-slate-600">
+        since {formatDateTime(order.since, timeZone)}
+      </span>
+      {showOwner ? <span className="block text-xs text-slate-600">{order.ownerEmail}</span> : null}
+    </>
+  );
+}
+
+function WhyCell({ order }: { order: AttentionRow }) {
+  return (
+    <>
+      {order.why ?? "The answer was lost."}
+      {order.waiting ? <span className="block text-xs text-amber-800">{order.waiting}</span> : null}
+    </>
   );
 }
 

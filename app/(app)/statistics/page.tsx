@@ -48,7 +48,7 @@ export default async function StatisticsPage() {
     <>
       <PageHeader
         title="Statistics"
-        description={`${shopWide ? "The shop's spend" : "Your spend"} since ${report.from} (UTC), computed from stored orders: placed orders only.`}
+        description={`${shopWide ? "The shop's spend" : "Your spend"} since ${report.from} (UTC), computed from stored orders: placed orders, with uncertain and written-off ones (possibly charged) apart.`}
       />
       <div className="mb-6 grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
         <div className="rounded-lg border border-slate-200 bg-white p-4">
