@@ -350,6 +350,12 @@ export async function findHighestUpstreamSeq(db: Db): Promise<bigint | null> {
   return top._max.upstreamSeq ?? null;
 }
 
+/** The lowest upstream id this app knows, or null before the first. */
+export async function findLowestUpstreamSeq(db: Db): Promise<bigint | null> {
+  const bottom = await db.prisma.order.aggregate({ _min: { upstreamSeq: true } });
+  return bottom._min.upstreamSeq ?? null;
+}
+
 // Ids come in increasing with time, so the lowest of the first few calls sent after a moment is the bound.
 const HI_SAMPLE = 50;
 

@@ -16,6 +16,7 @@ import type { GsmFusionClient, UpstreamOrder } from "@/lib/gsmfusion";
 import { log } from "@/lib/log";
 import {
   findHighestUpstreamSeq,
+  findLowestUpstreamSeq,
   findLowestSeqSentAfter,
   listOwnedSeqsBetween,
   listSettleCandidates,
@@ -173,6 +174,7 @@ async function buildWindow(
   db: Db,
   order: SettleCandidate,
   highest: bigint | null,
+  lowest: bigint | null,
   opts: Required<Omit<SettleOptions, "now">>,
 ): Promise<Window | { note: string }> {
   const hiFound = await findLowestSeqSentAfter(db, order.settleAfter);
@@ -180,7 +182,9 @@ async function buildWindow(
   const top = hiFound ?? (highest === null ? null : highest + margin + 1n);
   if (top === null)
     return { note: "No upstream order id is known yet; it waits for the next placement, or a person." };
-  const guessLo = top - 2n * margin - 1n;
+  // Without `lo` (the install's first calls) the order can only be found, never proven absent: search from
+  // a margin below the lowest id known, which the first answers put next to it.
+  const guessLo = (lowest ?? top) - margin - 1n;
   const lo = order.scanFrom ?? (guessLo > 0n ? guessLo : 0n);
   if (top - lo - 1n > BigInt(opts.maxWindowIds))
     return {
@@ -281,9 +285,10 @@ export async function settleUncertainOrders(
   if (orders.length === 0) return result;
   result.considered = orders.length;
   const highest = await findHighestUpstreamSeq(db);
+  const lowest = orders.some((o) => o.scanFrom === null) ? await findLowestUpstreamSeq(db) : null;
   const windows: Window[] = [];
   for (const order of orders) {
-    const w = await buildWindow(db, order, highest, opts);
+    const w = await buildWindow(db, order, highest, lowest, opts);
     if ("note" in w) {
       const done = await decide(db, { order, note: w.note }, { kind: "unknown" }, now);
       if (done) result[done] += 1;
