@@ -37,6 +37,7 @@ describeEachDb("SIGKILLed worker processes", (provider) => {
         SUBMIT_LEASE_MS: String(SUBMIT_LEASE_MS),
         SUBMIT_CLAIM_LEASE_MS: "1000",
         SETTLE_MARGIN_MS: "200",
+        PLACEORDER_TIMEOUT_MS: "1000",
       },
     });
     processes.push(worker);
@@ -97,7 +98,29 @@ describeEachDb("SIGKILLed worker processes", (provider) => {
         })) === 0,
       90_000,
       "every uncertain order settled by the restarted worker",
-    );
+    ).catch(async (error: unknown) => {
+      const left = await f.db.prisma.order.findMany({
+        where: {
+          batchId: { in: [batchId, closingBatchId] },
+          state: { in: ["uncertain", "queued", "submitting"] },
+        },
+        select: {
+          state: true,
+          scanFrom: true,
+          settleAfter: true,
+          settleNote: true,
+          submittingAt: true,
+          nextCheckAt: true,
+        },
+      });
+      const rounds = last.lines.filter((l) => l.msg.startsWith("settlement")).slice(-5);
+      // What was left says why, in the test's output.
+      console.log(
+        "left unsettled",
+        JSON.stringify({ left, rounds }, (_k, v) => (typeof v === "bigint" ? String(v) : v)),
+      );
+      throw error;
+    });
     const exit = await last.kill("SIGTERM");
     expect(exit.code).toBe(0);
   }, 240_000);

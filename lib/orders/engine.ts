@@ -42,6 +42,7 @@ export function startEngine(
     submitLeaseMs: options.submitLeaseMs ?? env.submitLeaseMs ?? env.upstream.placeOrderTimeoutMs + 60_000,
     claimLeaseMs: options.claimLeaseMs ?? env.claimLeaseMs,
     settleMarginMs: options.settleMarginMs ?? env.settleMarginMs,
+    placeOrderTimeoutMs: env.upstream.placeOrderTimeoutMs,
   });
   const sync = new StatusSync(db, upstream);
   const settlement = new Settlement(db, upstream, { intervalMs: options.settleIntervalMs });

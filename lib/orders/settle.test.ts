@@ -44,6 +44,7 @@ const startWorker = (f: EngineFixture) => {
     retryMaxMs: 400,
     firstCheckMs: () => 0,
     settleMarginMs: 50,
+    placeOrderTimeoutMs: 300,
   });
   worker.start();
   return worker;
@@ -169,7 +170,7 @@ describeEachDb("an order whose call created nothing", (provider) => {
 
   beforeAll(async () => {
     logs = captureLogs();
-    f = await createEngineFixture(provider, { sandbox: { seed: 8 } });
+    f = await createEngineFixture(provider, { sandbox: { seed: 8 }, client: { placeOrderTimeoutMs: 300 } });
   });
   afterAll(async () => {
     await f?.close();
@@ -216,7 +217,8 @@ describeEachDb("an order whose call created nothing", (provider) => {
         (await f.db.prisma.batch.findUniqueOrThrow({ where: { id: waitingBatch } })).state,
       );
 
-      await new Promise((r) => setTimeout(r, 80));
+      // Past the dead call's timeout and margin.
+      await new Promise((r) => setTimeout(r, 400));
       const round = await settleUncertainOrders(f.db, f.client);
       expect(round).toMatchObject({ considered: 1, noted: 1, linked: 0, requeued: 0 });
       const waiting = await f.db.prisma.order.findUniqueOrThrow({ where: { id: orderId } });

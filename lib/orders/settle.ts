@@ -36,6 +36,8 @@ export type SettleUpstream = Pick<GsmFusionClient, "getOrders">;
 
 export type SettleOptions = {
   now?: Date;
+  /** What earlier rounds learnt (the loop keeps one); default: nothing. */
+  memory?: IdMemory;
   /** Uncertain orders looked at per round. */
   limit?: number;
   /** Most `getimeis` calls per round (they share the breaker and read concurrency with status sync). */
@@ -56,12 +58,16 @@ export type SettleResult = {
 };
 
 export const SETTLE_DEFAULTS = { limit: 200, maxCalls: 20, marginIds: 50, maxWindowIds: 2_000 } as const;
-// The round's lease on an order: a round that could not finish (call budget, upstream down) tries again after it.
-const ROUND_LEASE_MS = 5_000;
+// The round's lease on an order: a round that could not finish (call budget, upstream down) tries again
+// after it. Short, so a window proven over several rounds moves on; a longer round only risks another
+// process asking the same ids (its decisions are compare-and-set all the same).
+const ROUND_LEASE_MS = 1_000;
 const RETRY_BASE_MS = 5_000;
 const RETRY_MAX_MS = 10 * 60_000;
 /** Rounds in a row without an answer before the note says the upstream refuses the scan. */
 const FAILED_ROUNDS_BEFORE_NOTE = 5;
+// How long an id left out of a multi-id answer is not asked again in a group as large.
+const MISSED_MEMORY_MS = 60_000;
 // Ids are asked 100 a call; ids a multi-id answer left out are asked again in smaller groups.
 const GROUP_SIZES = [100, 10, 1] as const;
 
@@ -77,17 +83,53 @@ type Window = {
   ids: bigint[];
 };
 
-/** What this round learnt about upstream ids: answered (ours), or absent from a single-id answer. */
-class IdKnowledge {
+/**
+ * What is known about upstream ids: answered (ours: IMEI and title never change), or absent from a
+ * single-id answer. Only ids below a closed window's `hi` are asked one by one, and such an id already
+ * exists, so its absence means another customer's order for good: the settlement loop keeps it across
+ * rounds (a window of many foreign ids is then proven over several rounds).
+ */
+export class IdMemory {
   readonly found = new Map<bigint, UpstreamOrder>();
   readonly absent = new Set<bigint>();
+  /**
+   * Ids a multi-id answer left out, with the group size and when: not asked again in a group as large for
+   * a while, so the next rounds go on to smaller groups instead of repeating the same calls.
+   */
+  readonly missed = new Map<bigint, { size: number; at: number }>();
+
+  /** Forgets everything past a size, so a long-running process stays small. */
+  trim(max = 200_000): void {
+    if (this.found.size + this.absent.size + this.missed.size <= max) return;
+    this.found.clear();
+    this.absent.clear();
+    this.missed.clear();
+  }
+}
+
+/** One round's questions, within its call budget, remembered in an `IdMemory`. */
+class IdKnowledge {
+  readonly found: Map<bigint, UpstreamOrder>;
+  readonly absent: Set<bigint>;
   calls = 0;
   failed = false;
 
   constructor(
     private readonly upstream: SettleUpstream,
     private readonly maxCalls: number,
-  ) {}
+    private readonly memory: IdMemory,
+    /** Ids up to this one exist; only their misses are remembered (a higher one may be created yet). */
+    private readonly highest: bigint | null,
+  ) {
+    this.found = memory.found;
+    this.absent = memory.absent;
+  }
+
+  /** Left out of an answer for a group at least this large not long ago: ask it in a smaller one. */
+  private missedRecently(id: bigint, size: number, now: number): boolean {
+    const missed = this.memory.missed.get(id);
+    return missed !== undefined && missed.size <= size && now - missed.at < MISSED_MEMORY_MS;
+  }
 
   isKnown(id: bigint): boolean {
     return this.found.has(id) || this.absent.has(id);
@@ -95,7 +137,10 @@ class IdKnowledge {
 
   /** Asks about the unknown ids in groups of `size`, within the call budget. */
   async ask(ids: bigint[], size: number): Promise<void> {
-    const unknown = [...new Set(ids)].filter((id) => !this.isKnown(id)).sort((a, b) => (a < b ? -1 : 1));
+    const now = Date.now();
+    const unknown = [...new Set(ids)]
+      .filter((id) => !this.isKnown(id) && !this.missedRecently(id, size, now))
+      .sort((a, b) => (a < b ? -1 : 1));
     for (let i = 0; i < unknown.length && !this.failed; i += size) {
       if (this.calls >= this.maxCalls) return;
       const group = unknown.slice(i, i + size);
@@ -103,6 +148,9 @@ class IdKnowledge {
       try {
         const answers = await this.upstream.getOrders(group.map(String));
         for (const a of answers) this.found.set(BigInt(a.upstreamOrderId), a);
+        for (const id of group)
+          if (!this.found.has(id) && this.highest !== null && id <= this.highest)
+            this.memory.missed.set(id, { size, at: now });
         // Only a single-id answer proves absence: a multi-id answer may leave ids out.
         if (group.length === 1 && answers.length === 0) this.absent.add(group[0]!);
       } catch (error) {
@@ -175,7 +223,7 @@ async function buildWindow(
   order: SettleCandidate,
   highest: bigint | null,
   lowest: bigint | null,
-  opts: Required<Omit<SettleOptions, "now">>,
+  opts: Required<Omit<SettleOptions, "now" | "memory">>,
 ): Promise<Window | { note: string }> {
   const hiFound = await findLowestSeqSentAfter(db, order.settleAfter);
   const margin = BigInt(opts.marginIds);
@@ -295,7 +343,9 @@ export async function settleUncertainOrders(
     } else windows.push(w);
   }
 
-  const known = new IdKnowledge(upstream, opts.maxCalls);
+  const memory = options.memory ?? new IdMemory();
+  memory.trim();
+  const known = new IdKnowledge(upstream, opts.maxCalls, memory, highest);
   let open = windows;
   for (const size of GROUP_SIZES) {
     await known.ask(
@@ -328,12 +378,17 @@ export async function settleUncertainOrders(
   return result;
 }
 
-/** The settlement loop of one process: a round every `intervalMs`, at once again while rounds are full. */
+// After a round that spent its whole call budget, the next comes this soon (the client's read concurrency
+// and breaker still apply; live, each call takes about a second anyway).
+const FULL_ROUND_PAUSE_MS = 200;
+
+/** The settlement loop of one process: a round every `intervalMs`, sooner while rounds spend their budget. */
 export class Settlement {
   private running = false;
   private loop: Promise<void> | null = null;
   private timer: (() => void) | null = null;
   readonly totals: SettleResult = { considered: 0, linked: 0, requeued: 0, noted: 0, calls: 0 };
+  private readonly memory = new IdMemory();
 
   constructor(
     private readonly db: Db,
@@ -346,18 +401,20 @@ export class Settlement {
     this.running = true;
     this.loop = (async () => {
       while (this.running) {
-        let again = false;
+        let full = false;
         try {
-          const r = await settleUncertainOrders(this.db, this.upstream, this.options);
+          const r = await settleUncertainOrders(this.db, this.upstream, {
+            ...this.options,
+            memory: this.memory,
+          });
           for (const key of Object.keys(this.totals) as (keyof SettleResult)[]) this.totals[key] += r[key];
           if (r.considered > 0) log.info("settlement round", { ...r });
-          again = r.linked + r.requeued > 0 && r.considered >= (this.options.limit ?? SETTLE_DEFAULTS.limit);
+          full = r.calls >= (this.options.maxCalls ?? SETTLE_DEFAULTS.maxCalls);
         } catch (error) {
           log.warn("settlement round failed", { error });
         }
-        if (again) continue;
         await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, this.options.intervalMs ?? 2_000);
+          const t = setTimeout(resolve, full ? FULL_ROUND_PAUSE_MS : (this.options.intervalMs ?? 2_000));
           this.timer = () => {
             clearTimeout(t);
             resolve();

@@ -57,6 +57,8 @@ export type WorkerOptions = {
    * a slow PHP worker): settlement trusts the id window only after it. Default 60 s.
    */
   settleMarginMs?: number;
+  /** The client's placeorder timeout: a dead worker's call could create an order until then. Default: submitLeaseMs. */
+  placeOrderTimeoutMs?: number;
 };
 
 const CLAIM_GROUP = 8;
@@ -120,6 +122,7 @@ export class SubmissionWorker {
       retryBaseMs: options.retryBaseMs ?? 5_000,
       retryMaxMs: options.retryMaxMs ?? 5 * 60_000,
       settleMarginMs: options.settleMarginMs ?? 60_000,
+      placeOrderTimeoutMs: options.placeOrderTimeoutMs ?? options.submitLeaseMs ?? 120_000,
       firstCheckMs: options.firstCheckMs,
     };
   }
@@ -189,7 +192,10 @@ export class SubmissionWorker {
     const now = Date.now();
     if (now - this.lastSweep > LEASE_SWEEP_MS) {
       this.lastSweep = now;
-      const expired = await expireSubmittingLeases(this.db, new Date(), this.opts.settleMarginMs);
+      const expired = await expireSubmittingLeases(this.db, new Date(), {
+        callTimeoutMs: this.opts.placeOrderTimeoutMs,
+        marginMs: this.opts.settleMarginMs,
+      });
       if (expired.length > 0)
         log.warn("orders left submitting by a stopped worker are now uncertain", { count: expired.length });
       // Their batch may have nothing else left for the machine.

@@ -172,25 +172,34 @@ export async function releaseLeases(db: Db, workerId: string): Promise<number> {
 
 /**
  * A `submitting` order whose lease ran out belongs to a worker that died mid-call: the upstream may have
- * charged it, so it becomes `uncertain` — never `queued` — and the settlement looks for it after
- * `settleMarginMs` more (the lease is above the placeorder timeout, so the call is over by now). Returns
- * the batch of each expired order, so the caller can finish those batches.
+ * charged it, so it becomes `uncertain` — never `queued`. Its call was sent right after `submittingAt` and
+ * could create an order until the placeorder timeout (plus a margin) at the latest: that is its
+ * `settleAfter`. One compare-and-set per expired order. Returns the batch of each, so the caller can
+ * finish those batches.
  */
 export async function expireSubmittingLeases(
   db: Db,
   now = new Date(),
-  settleMarginMs = 60_000,
+  settle: { callTimeoutMs: number; marginMs: number } = { callTimeoutMs: 120_000, marginMs: 60_000 },
 ): Promise<string[]> {
-  const settleAfter = new Date(now.getTime() + settleMarginMs);
-  const rows = await db.write(
-    (prisma) => prisma.$queryRaw<{ batchId: string }[]>`
-      UPDATE "Order" SET "state" = 'uncertain', "errorKind" = 'lease_expired',
-        "errorMessage" = 'The worker placing this order stopped before recording the answer; it may have been placed.',
-        "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = ${now},
-        "settleAfter" = ${settleAfter}, "settleNote" = NULL,
-        "stateActor" = 'system', "stateReason" = 'lease expired while submitting'
-      WHERE "state" = 'submitting' AND "leaseExpiresAt" < ${now}
-      RETURNING "batchId"`,
-  );
-  return rows.map((r) => r.batchId);
+  const expired = await db.prisma.order.findMany({
+    where: { state: "submitting", leaseExpiresAt: { lt: now } },
+    select: { id: true, batchId: true, submittingAt: true },
+  });
+  const batchIds: string[] = [];
+  for (const order of expired) {
+    const sentAt = order.submittingAt ?? now;
+    const settleAfter = new Date(sentAt.getTime() + settle.callTimeoutMs + settle.marginMs);
+    const count = await db.write(
+      (prisma) => prisma.$executeRaw`
+        UPDATE "Order" SET "state" = 'uncertain', "errorKind" = 'lease_expired',
+          "errorMessage" = 'The worker placing this order stopped before recording the answer; it may have been placed.',
+          "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = ${now},
+          "settleAfter" = ${settleAfter}, "settleNote" = NULL,
+          "stateActor" = 'system', "stateReason" = 'lease expired while submitting'
+        WHERE "id" = ${order.id} AND "state" = 'submitting' AND "leaseExpiresAt" < ${now}`,
+    );
+    if (count === 1) batchIds.push(order.batchId);
+  }
+  return batchIds;
 }
