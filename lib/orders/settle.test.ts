@@ -242,6 +242,10 @@ describeEachDb("an order whose call created nothing", (provider) => {
         maxCalls: 100,
       });
       expect(round).toMatchObject({ requeued: 1 });
+      // Work for the machine again: the batch that needed attention runs.
+      expect((await f.db.prisma.batch.findUniqueOrThrow({ where: { id: waitingBatch } })).state).toBe(
+        "running",
+      );
       const requeued = await f.db.prisma.orderEvent.findFirstOrThrow({
         where: { orderId, fromState: "uncertain", toState: "queued" },
       });

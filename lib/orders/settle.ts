@@ -138,8 +138,10 @@ class IdKnowledge {
   /** Asks about the unknown ids in groups of `size`, within the call budget. */
   async ask(ids: bigint[], size: number): Promise<void> {
     const now = Date.now();
+    // Alone, only ids that exist (up to the highest known) are asked: one above may not exist yet.
     const unknown = [...new Set(ids)]
       .filter((id) => !this.isKnown(id) && !this.missedRecently(id, size, now))
+      .filter((id) => size > 1 || (this.highest !== null && id <= this.highest))
       .sort((a, b) => (a < b ? -1 : 1));
     for (let i = 0; i < unknown.length && !this.failed; i += size) {
       if (this.calls >= this.maxCalls) return;
@@ -207,15 +209,6 @@ function judge(w: Window, known: IdKnowledge, marginIds: number, final: boolean)
       note: `Not found in ids ${describeRange(w)} (${marginIds} above the highest known). No order was placed after it yet to close the search: it waits for the next placement, or a person.`,
     };
   return { kind: "unknown" };
-}
-
-/**
- * The smallest group a window's ids are asked in. Only a closed window with its `lo` can prove the call
- * created nothing, which takes single-id answers; the others only look for the IMEI, and re-asking in
- * groups of 10 gets past answers that left it out.
- */
-function smallestGroup(w: Window): number {
-  return w.closed && w.hasLo ? 1 : 10;
 }
 
 async function buildWindow(
@@ -349,12 +342,12 @@ export async function settleUncertainOrders(
   let open = windows;
   for (const size of GROUP_SIZES) {
     await known.ask(
-      open.filter((w) => size >= smallestGroup(w)).flatMap((w) => w.ids),
+      open.flatMap((w) => w.ids),
       size,
     );
     const next: Window[] = [];
     for (const w of open) {
-      const verdict = judge(w, known, opts.marginIds, size <= smallestGroup(w));
+      const verdict = judge(w, known, opts.marginIds, size === 1);
       // A note after a failed call could be wrong (the answer never came): try again next round.
       if (verdict.kind === "unknown" || (verdict.kind === "note" && known.failed)) {
         next.push(w);
