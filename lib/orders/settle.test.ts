@@ -220,7 +220,9 @@ describeEachDb("an order whose call created nothing", (provider) => {
       // Past the dead call's timeout and margin.
       await new Promise((r) => setTimeout(r, 400));
       const round = await settleUncertainOrders(f.db, f.client);
-      expect(round).toMatchObject({ considered: 1, noted: 1, linked: 0, requeued: 0 });
+      // (An earlier order whose answer came late under load may be settled in the same round.)
+      expect(round.noted).toBe(1);
+      expect(round.requeued).toBe(0);
       const waiting = await f.db.prisma.order.findUniqueOrThrow({ where: { id: orderId } });
       expect(waiting.state).toBe("uncertain");
       expect(waiting.settleNote).toMatch(/waits for the next placement/);
@@ -241,7 +243,7 @@ describeEachDb("an order whose call created nothing", (provider) => {
         now: new Date(Date.now() + 60_000),
         maxCalls: 100,
       });
-      expect(round).toMatchObject({ requeued: 1 });
+      expect(round.requeued).toBe(1);
       // Work for the machine again: the batch that needed attention runs.
       expect((await f.db.prisma.batch.findUniqueOrThrow({ where: { id: waitingBatch } })).state).toBe(
         "running",
