@@ -330,6 +330,7 @@ test.describe("failures the sandbox does not produce (API answers stubbed in the
       overdue: false,
       errorKind: null,
       errorMessage: null,
+      settleNote: null,
       ...extra,
     });
     let uncertainResolved = false;

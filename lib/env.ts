@@ -40,6 +40,8 @@ const rawSchema = z.object({
   // values are for tests that kill workers: a killed worker's orders wait out these leases.
   SUBMIT_LEASE_MS: z.coerce.number().int().min(100).optional(),
   SUBMIT_CLAIM_LEASE_MS: z.coerce.number().int().min(100).optional(),
+  // How long after a lost placeorder answer the settlement waits before it trusts the id window (60 s).
+  SETTLE_MARGIN_MS: z.coerce.number().int().min(0).optional(),
   NEXTAUTH_URL: z
     .url("must be the address people open, such as https://desk.example.com")
     .refine((v) => /^https?:\/\//.test(v), "must start with http:// or https://")
@@ -75,6 +77,8 @@ export type Env = {
   submitLeaseMs?: number;
   /** Lease on claimed, unsent orders (SUBMIT_CLAIM_LEASE_MS); undefined: the worker's default. */
   claimLeaseMs?: number;
+  /** Safety margin after a lost placeorder answer before settlement scans (SETTLE_MARGIN_MS); undefined: 60 s. */
+  settleMarginMs?: number;
   /** Where `npm run demo` listens (HOST). */
   host: string;
   auth: {
@@ -176,6 +180,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     manualSignalHandling: Boolean(raw.NEXT_MANUAL_SIG_HANDLE),
     submitLeaseMs: raw.SUBMIT_LEASE_MS,
     claimLeaseMs: raw.SUBMIT_CLAIM_LEASE_MS,
+    settleMarginMs: raw.SETTLE_MARGIN_MS,
     host: raw.HOST,
     auth: {
       publicOrigin: raw.NEXTAUTH_URL ? new URL(raw.NEXTAUTH_URL).origin : null,

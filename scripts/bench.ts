@@ -1,6 +1,8 @@
 // npm run bench — places 20,000 orders against the sandbox (in its own process) with 200 ms latency
 // per call and concurrency 32, and prints how close the engine gets to the ideal. Prints figures; it is
 // not a test. Options: --orders N --latency MS --concurrency N --db sqlite|postgres
+// --drop RATE (e.g. 0.03): that share of placeorder answers is dropped after the charge; the run then
+// measures the settlement: orders still uncertain after it, its time after the batch, getimeis calls spent.
 import { spawn } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
@@ -12,15 +14,20 @@ import { openDb, type Db } from "@/lib/db";
 import { GsmFusionClient } from "@/lib/gsmfusion";
 import { SANDBOX_DEFAULTS } from "@/lib/gsmfusion/sandbox/defaults";
 import { luhnCheckDigit } from "@/lib/imei";
+import { Settlement } from "@/lib/orders/settle";
 import { SubmissionWorker } from "@/lib/orders/worker";
 import { refreshCatalogue } from "@/lib/services/catalogue";
 import { parseFlags } from "./cli";
 
-const flags = parseFlags(process.argv.slice(2), ["orders", "latency", "concurrency", "db"]);
+const flags = parseFlags(process.argv.slice(2), ["orders", "latency", "concurrency", "db", "drop"]);
 const N = Number(flags.orders ?? 20_000);
 const LATENCY_MS = Number(flags.latency ?? 200);
 const CONCURRENCY = Number(flags.concurrency ?? 32);
 const DB_KIND = flags.db ?? "sqlite";
+const DROP_RATE = Number(flags.drop ?? 0);
+// The settlement's wait after a lost answer; 60 s live, short here so the run measures the scanning.
+const SETTLE_MARGIN_MS = 1_000;
+const SETTLE_TIMEOUT_MS = 10 * 60_000;
 const LIVE_LATENCY_S = 15;
 const SANDBOX_PORT = 4900 + Math.floor(Math.random() * 90);
 
@@ -111,6 +118,47 @@ async function measureTransportFloor(): Promise<number> {
   return total / (CONCURRENCY * (perLane - 1));
 }
 
+async function getimeisCalls(): Promise<number> {
+  const res = await fetch(`http://127.0.0.1:${SANDBOX_PORT}/__sandbox/stats`);
+  const stats = (await res.json()) as { calls: Record<string, number> };
+  return stats.calls.getimeis ?? 0;
+}
+
+/** Orders the machine still has work on: queued, submitting, or uncertain without a note for a person. */
+async function countUnsettled(db: Db, batchId: string): Promise<number> {
+  return db.prisma.order.count({
+    where: {
+      batchId,
+      OR: [{ state: { in: ["queued", "submitting"] } }, { state: "uncertain", settleNote: null }],
+    },
+  });
+}
+
+/** Runs the settlement until nothing is left for it, with the worker placing what it queues again. */
+async function measureSettlement(db: Db, client: GsmFusionClient, worker: SubmissionWorker, batchId: string) {
+  const uncertainAfterBatch = await db.prisma.order.count({ where: { batchId, state: "uncertain" } });
+  const callsBefore = await getimeisCalls();
+  const settlement = new Settlement(db, client, { intervalMs: 250 });
+  const t = performance.now();
+  settlement.start();
+  const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+  while ((await countUnsettled(db, batchId)) > 0 && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 200));
+  const settleS = (performance.now() - t) / 1000;
+  await settlement.stop();
+  const left = await db.prisma.order.findMany({
+    where: { batchId, state: "uncertain" },
+    select: { settleNote: true },
+  });
+  return {
+    uncertainAfterBatch,
+    settleS,
+    calls: (await getimeisCalls()) - callsBefore,
+    totals: settlement.totals,
+    left,
+  };
+}
+
 async function countPlaced(db: Db, batchId: string): Promise<number> {
   return db.prisma.order.count({ where: { batchId, state: { notIn: ["queued", "submitting"] } } });
 }
@@ -133,11 +181,18 @@ try {
   });
   await setFaults({ latencyMs: { placeorder: LATENCY_MS } });
   const floorCallMs = await measureTransportFloor();
+  if (DROP_RATE > 0)
+    await setFaults({ seed: 7, latencyMs: { placeorder: LATENCY_MS }, dropAfterCharge: DROP_RATE });
 
   let t = performance.now();
   const draft = await createDraft(db, user, { serviceId: "1739", imeis: imeis(N) });
   const draftMs = performance.now() - t;
-  const worker = new SubmissionWorker({ db, upstream: client, concurrency: CONCURRENCY });
+  const worker = new SubmissionWorker({
+    db,
+    upstream: client,
+    concurrency: CONCURRENCY,
+    settleMarginMs: SETTLE_MARGIN_MS,
+  });
   worker.start();
   await new Promise((r) => setTimeout(r, 300)); // the worker is idle and polling, as in the app
 
@@ -152,6 +207,7 @@ try {
   const wallS = (performance.now() - t) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
   const writes = db.stats.writes + db.stats.transactions - writesBefore;
+  const settled = DROP_RATE > 0 ? await measureSettlement(db, client, worker, draft.id) : null;
   await worker.stop();
 
   const idealS = (N * LATENCY_MS) / 1000 / CONCURRENCY;
@@ -192,6 +248,23 @@ try {
       `concurrency ${liveConcurrency} places ${N.toLocaleString("en-US")} in one hour`,
     ],
   ];
+  if (settled) {
+    const notes = new Map<string, number>();
+    for (const o of settled.left)
+      notes.set(o.settleNote ?? "(none)", (notes.get(o.settleNote ?? "(none)") ?? 0) + 1);
+    rows.push(
+      ["dropped answers (after the charge)", `${(DROP_RATE * 100).toFixed(1)} %`],
+      ["uncertain when the batch was placed", String(settled.uncertainAfterBatch)],
+      ["uncertain after settlement (target 0)", String(settled.left.length)],
+      ["settlement time after the batch", `${settled.settleS.toFixed(1)} s`],
+      ["getimeis calls spent by settlement", String(settled.calls)],
+      [
+        "settlement linked / requeued / noted",
+        `${settled.totals.linked} / ${settled.totals.requeued} / ${settled.totals.noted}`,
+      ],
+      ...[...notes].map(([note, n]): [string, string] => [`  left: ${n}`, note]),
+    );
+  }
   const width = Math.max(...rows.map((r) => r[0]!.length));
   console.log("\nIMEI Desk submission benchmark");
   for (const [k, v] of rows) console.log(`  ${k!.padEnd(width)}  ${v}`);

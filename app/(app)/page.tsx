@@ -19,6 +19,7 @@ const STATUS_TONE = {
   draft: "gray",
   queued: "blue",
   running: "indigo",
+  needs_attention: "amber",
   done: "green",
   cancelled: "gray",
 } as const;

@@ -23,6 +23,7 @@ const STATUS_INFO: Record<BatchProgress["status"], { label: string; tone: BadgeT
   draft: { label: "Draft: not confirmed", tone: "gray" },
   queued: { label: "Queued", tone: "blue" },
   running: { label: "Running", tone: "indigo" },
+  needs_attention: { label: "Needs a decision", tone: "amber" },
   done: { label: "Done", tone: "green" },
   cancelled: { label: "Cancelled", tone: "gray" },
 };
@@ -106,6 +107,17 @@ function BatchDetails({
             <p>
               {summarise(progress)}. Finished {formatDateTime(progress.finishedAt, timeZone)}. Placed{" "}
               {formatMoney(progress.cost.placed)} of {formatMoney(progress.cost.estimated)} estimated.
+            </p>
+          </Alert>
+        ) : status === "needs_attention" ? (
+          <Alert
+            tone="warning"
+            title={`${plural(counts.uncertain, "order")} ${counts.uncertain === 1 ? "needs" : "need"} a decision`}
+          >
+            <p>
+              Nothing is left for the app to do: {summarise(progress)}. The app could not find out whether{" "}
+              {counts.uncertain === 1 ? "this order was" : "these orders were"} placed; each one&apos;s note
+              says why. Resolve them in the list below.
             </p>
           </Alert>
         ) : status === "cancelled" ? (

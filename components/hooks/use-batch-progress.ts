@@ -11,7 +11,7 @@ export type ProgressFeed = "connecting" | "live" | "polling" | "closed";
 const POLL_MS = 3_000;
 
 export function isFinalStatus(status: BatchProgress["status"] | undefined): boolean {
-  return status === "done" || status === "cancelled";
+  return status === "done" || status === "cancelled" || status === "needs_attention";
 }
 
 /** Reconnections in a row without an event before the page gives up on live updates and polls. */

@@ -20,6 +20,7 @@ const order: ApiOrder = {
   overdue: false,
   errorKind: null,
   errorMessage: null,
+  settleNote: null,
 };
 
 describe("summariseResult", () => {

@@ -16,9 +16,13 @@ import { takeStreamSlot } from "./stream-slots";
 /** The server closes a stream after this long; EventSource reconnects 2 s later with Last-Event-ID. */
 export const STREAM_MAX_LIFETIME_MS = 10 * 60_000;
 
+/**
+ * Nothing is queued, submitting, waiting for a result or being settled: the batch reached `done`,
+ * `cancelled` or `needs_attention` (which the batch finishes only once settlement has nothing left to try).
+ */
 export function isBatchSettled(p: BatchProgress): boolean {
   const open = p.counts.queued + p.counts.submitting + p.counts.submitted;
-  return (p.status === "done" || p.status === "cancelled") && open === 0;
+  return (p.status === "done" || p.status === "cancelled" || p.status === "needs_attention") && open === 0;
 }
 
 export type BatchStreamOptions = {

@@ -16,6 +16,8 @@ export const PLACED_EARLIER: FinalFailure = {
   errorKind: "placed_earlier",
   errorMessage:
     "The upstream already has this IMEI for this service, so the earlier attempt was placed after all. Resolve it as placed with that order's id.",
+  settleNote:
+    "The upstream refused it as a duplicate after it was queued again: an earlier attempt was placed. Find that order's id on the site.",
 };
 
 export function classifyPlacementFailure(error: unknown): PlacementOutcome {

@@ -7,10 +7,16 @@ import { getEnv } from "@/lib/env";
 import type { GsmFusionClient } from "@/lib/gsmfusion";
 import { log } from "@/lib/log";
 import { startCatalogueRefreshLoop } from "@/lib/services/catalogue";
+import { Settlement } from "./settle";
 import { StatusSync } from "./sync";
 import { SubmissionWorker } from "./worker";
 
-export type Engine = { worker: SubmissionWorker; sync: StatusSync; stop(): Promise<void> };
+export type Engine = {
+  worker: SubmissionWorker;
+  sync: StatusSync;
+  settlement: Settlement;
+  stop(): Promise<void>;
+};
 
 const CATALOGUE_REFRESH_MS = 10 * 60_000;
 const globalForEngine = globalThis as unknown as { imeiDeskEngine?: Engine };
@@ -18,7 +24,13 @@ const globalForEngine = globalThis as unknown as { imeiDeskEngine?: Engine };
 export function startEngine(
   db: Db,
   upstream: GsmFusionClient,
-  options: { concurrency: number; submitLeaseMs?: number; claimLeaseMs?: number },
+  options: {
+    concurrency: number;
+    submitLeaseMs?: number;
+    claimLeaseMs?: number;
+    settleMarginMs?: number;
+    settleIntervalMs?: number;
+  },
 ): Engine {
   if (globalForEngine.imeiDeskEngine) return globalForEngine.imeiDeskEngine;
   const env = getEnv();
@@ -29,11 +41,15 @@ export function startEngine(
     // Above the placeorder timeout, so a call still in flight never loses its lease.
     submitLeaseMs: options.submitLeaseMs ?? env.submitLeaseMs ?? env.upstream.placeOrderTimeoutMs + 60_000,
     claimLeaseMs: options.claimLeaseMs ?? env.claimLeaseMs,
+    settleMarginMs: options.settleMarginMs ?? env.settleMarginMs,
+    placeOrderTimeoutMs: env.upstream.placeOrderTimeoutMs,
   });
   const sync = new StatusSync(db, upstream);
+  const settlement = new Settlement(db, upstream, { intervalMs: options.settleIntervalMs });
   const stopCatalogue = startCatalogueRefreshLoop(db, upstream, CATALOGUE_REFRESH_MS);
   worker.start();
   sync.start();
+  settlement.start();
   log.info("order engine started", {
     workerId: worker.workerId,
     concurrency: options.concurrency,
@@ -42,9 +58,10 @@ export function startEngine(
   const engine: Engine = {
     worker,
     sync,
+    settlement,
     async stop() {
       stopCatalogue();
-      await Promise.all([worker.stop(), sync.stop()]);
+      await Promise.all([worker.stop(), sync.stop(), settlement.stop()]);
       globalForEngine.imeiDeskEngine = undefined;
       log.info("order engine stopped", { workerId: worker.workerId });
     },

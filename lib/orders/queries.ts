@@ -77,6 +77,7 @@ type OrderRow = {
   priceMicros: bigint;
   errorKind: string | null;
   errorMessage: string | null;
+  settleNote: string | null;
   overdue: boolean;
 };
 
@@ -99,6 +100,7 @@ export function toApiOrder(o: OrderRow): ApiOrder {
     overdue: o.overdue,
     errorKind: o.errorKind,
     errorMessage: o.errorMessage,
+    settleNote: o.settleNote,
   };
 }
 
@@ -343,6 +345,7 @@ export type AttentionOrder = {
   since: Date;
   /** Why: the failure that left the outcome unknown. */
   why: string | null;
+  waiting: string | null;
 };
 
 /** The uncertain orders the scope may decide, oldest first, optionally of one batch, with their total. */
@@ -381,6 +384,84 @@ export async function listAttentionOrders(
       ownerEmail: o.batch.owner.email,
       since: o.events[0]?.createdAt ?? o.updatedAt,
       why: o.errorMessage,
+      // What the automatic settlement waits for, when it could not decide (lib/orders/settle.ts).
+      waiting: o.settleNote,
     })),
   };
+}
+
+/** An uncertain order as the settlement needs it: its IMEI, its service's title and its window evidence. */
+export type SettleCandidate = {
+  id: string;
+  batchId: string;
+  imei: string;
+  serviceId: string;
+  serviceTitle: string;
+  scanFrom: bigint | null;
+  settleAfter: Date;
+  settleNote: string | null;
+  checkCount: number;
+};
+
+export async function listSettleCandidates(db: Db, ids: string[]): Promise<SettleCandidate[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.prisma.order.findMany({
+    where: { id: { in: ids }, state: "uncertain", settleAfter: { not: null } },
+    select: {
+      id: true,
+      batchId: true,
+      imei: true,
+      serviceId: true,
+      scanFrom: true,
+      settleAfter: true,
+      settleNote: true,
+      checkCount: true,
+      service: { select: { title: true } },
+    },
+  });
+  return rows.map(({ service, settleAfter, ...r }) => ({
+    ...r,
+    serviceTitle: service.title,
+    settleAfter: settleAfter!,
+  }));
+}
+
+/** The highest upstream id this app knows (any order's), or null before the first. */
+export async function findHighestUpstreamSeq(db: Db): Promise<bigint | null> {
+  const top = await db.prisma.order.aggregate({ _max: { upstreamSeq: true } });
+  return top._max.upstreamSeq ?? null;
+}
+
+/** The lowest upstream id this app knows, or null before the first. */
+export async function findLowestUpstreamSeq(db: Db): Promise<bigint | null> {
+  const bottom = await db.prisma.order.aggregate({ _min: { upstreamSeq: true } });
+  return bottom._min.upstreamSeq ?? null;
+}
+
+// Ids come in increasing with time, so the lowest of the first few calls sent after a moment is the bound.
+const HI_SAMPLE = 50;
+
+/**
+ * `hi`: the lowest upstream id received from a call sent after `after` (any such id is above every id a
+ * call that could no longer create an order created). Null when no call sent after it has an id yet.
+ */
+export async function findLowestSeqSentAfter(db: Db, after: Date): Promise<bigint | null> {
+  const rows = await db.prisma.order.findMany({
+    where: { submittingAt: { gt: after }, upstreamSeq: { not: null } },
+    orderBy: { submittingAt: "asc" },
+    take: HI_SAMPLE,
+    select: { upstreamSeq: true },
+  });
+  let lowest: bigint | null = null;
+  for (const r of rows) if (lowest === null || r.upstreamSeq! < lowest) lowest = r.upstreamSeq;
+  return lowest;
+}
+
+/** The upstream ids this app already holds strictly between `from` and `to` (numerically). */
+export async function listOwnedSeqsBetween(db: Db, from: bigint, to: bigint): Promise<Set<bigint>> {
+  const rows = await db.prisma.order.findMany({
+    where: { upstreamSeq: { gt: from, lt: to } },
+    select: { upstreamSeq: true },
+  });
+  return new Set(rows.map((r) => r.upstreamSeq!));
 }

@@ -173,6 +173,11 @@ export const apiOrderSchema = z.object({
   overdue: z.boolean(),
   errorKind: z.string().nullable(),
   errorMessage: z.string().nullable(),
+  /**
+   * An `uncertain` order the automatic settlement left for a person: why it could not decide (null while
+   * it is still settling it, or for any other state).
+   */
+  settleNote: z.string().nullable(),
 });
 export type ApiOrder = z.infer<typeof apiOrderSchema>;
 

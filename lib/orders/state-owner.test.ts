@@ -19,6 +19,7 @@ const SOURCE_FILE = /\.(ts|tsx|mts|cts|js|mjs|cjs)$/;
 const ALLOWED = new Set([
   "lib/orders/transitions/batch.ts",
   "lib/orders/transitions/resolve.ts",
+  "lib/orders/transitions/settle.ts",
   "lib/orders/transitions/submit.ts",
   "lib/orders/transitions/sync.ts",
 ]);

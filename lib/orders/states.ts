@@ -13,7 +13,11 @@ export const ORDER_STATES = [
 ] as const;
 export type OrderState = (typeof ORDER_STATES)[number];
 
-export const BATCH_STATES = ["draft", "queued", "running", "done", "cancelled"] as const;
+/**
+ * `needs_attention`: nothing is left for the machine (nothing queued, submitting, waiting for a result or
+ * being settled) but some orders are `uncertain` and need a person's decision. `done` means none do.
+ */
+export const BATCH_STATES = ["draft", "queued", "running", "needs_attention", "done", "cancelled"] as const;
 export type BatchState = (typeof BATCH_STATES)[number];
 
 /** An IMEI in one of these states was ordered (or will be) for its service: a repeat would pay again. */

@@ -52,6 +52,13 @@ export type WorkerOptions = {
   retryMaxMs?: number;
   /** Delay before the first status check of a placed order (default: the "Instant" schedule's first gap). */
   firstCheckMs?: (serviceId: string) => number;
+  /**
+   * After a lost answer, how long the upstream may still be creating the order (a request held in a proxy,
+   * a slow PHP worker): settlement trusts the id window only after it. Default 60 s.
+   */
+  settleMarginMs?: number;
+  /** The client's placeorder timeout: a dead worker's call could create an order until then. Default: submitLeaseMs. */
+  placeOrderTimeoutMs?: number;
 };
 
 const CLAIM_GROUP = 8;
@@ -114,6 +121,8 @@ export class SubmissionWorker {
       idlePollMs: options.idlePollMs ?? 250,
       retryBaseMs: options.retryBaseMs ?? 5_000,
       retryMaxMs: options.retryMaxMs ?? 5 * 60_000,
+      settleMarginMs: options.settleMarginMs ?? 60_000,
+      placeOrderTimeoutMs: options.placeOrderTimeoutMs ?? options.submitLeaseMs ?? 120_000,
       firstCheckMs: options.firstCheckMs,
     };
   }
@@ -183,9 +192,14 @@ export class SubmissionWorker {
     const now = Date.now();
     if (now - this.lastSweep > LEASE_SWEEP_MS) {
       this.lastSweep = now;
-      const expired = await expireSubmittingLeases(this.db);
-      if (expired > 0)
-        log.warn("orders left submitting by a stopped worker are now uncertain", { count: expired });
+      const expired = await expireSubmittingLeases(this.db, new Date(), {
+        callTimeoutMs: this.opts.placeOrderTimeoutMs,
+        marginMs: this.opts.settleMarginMs,
+      });
+      if (expired.length > 0)
+        log.warn("orders left submitting by a stopped worker are now uncertain", { count: expired.length });
+      // Their batch may have nothing else left for the machine.
+      for (const batchId of new Set(expired)) await finishBatchIfDone(this.db, batchId);
     }
     // While the client's breaker is open every call would fail at once; wait instead of cycling orders
     // through `submitting` and back.
@@ -353,7 +367,9 @@ export class SubmissionWorker {
     }
     const failure =
       outcome.state === "duplicate" && (await hasBeenUncertain(this.db, order.id)) ? PLACED_EARLIER : outcome;
-    await recordFailure(this.db, { orderId: order.id, workerId: this.workerId, failure });
+    // The call is over (answered, aborted or timed out): after the margin it can no longer create an order.
+    const settleAfter = new Date(Date.now() + this.opts.settleMarginMs);
+    await recordFailure(this.db, { orderId: order.id, workerId: this.workerId, failure, settleAfter });
     this.stats[failure.state] += 1;
     if (failure.state === "uncertain")
       log.warn("order outcome unknown; marked uncertain", { orderId: order.id, kind: failure.errorKind });

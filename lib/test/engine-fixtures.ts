@@ -131,6 +131,6 @@ export async function makeOneOrderUncertain(db: Db, batchId: string): Promise<st
   if (!claimed) throw new Error(`batch ${batchId} has no queued order`);
   await markSubmitting(db, { orderId: claimed.id, workerId: "test", leaseMs: 1 });
   const swept = await expireSubmittingLeases(db, new Date(Date.now() + 60_000));
-  if (swept !== 1) throw new Error(`expected one expired lease, swept ${swept}`);
+  if (swept.length !== 1) throw new Error(`expected one expired lease, swept ${swept.length}`);
   return claimed.id;
 }

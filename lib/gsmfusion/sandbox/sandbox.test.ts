@@ -80,7 +80,9 @@ describe("placeorder", () => {
     expect(a.body).toMatch(
       /^<\?phpxml[^>]*\?><result><imeis><id>\d{8}<\/id><imei>\d{15}<\/imei><status>Pending<\/status><\/imeis><\/result>$/,
     );
-    expect(idOf(b.body)).toBe(idOf(a.body) + 1);
+    // Other customers' orders may take ids between ours (at most 3 between two quick placements).
+    expect(idOf(b.body)).toBeGreaterThan(idOf(a.body));
+    expect(idOf(b.body) - idOf(a.body)).toBeLessThanOrEqual(4);
     const charges = await getJson<{ charges: unknown[]; total: string }>(`${sandbox.url}/__sandbox/charges`);
     expect(charges.charges).toHaveLength(2);
     expect(charges.total).toBe("0.16");
@@ -132,6 +134,47 @@ describe("placeorder", () => {
     } finally {
       await guide.close();
     }
+  });
+});
+
+describe("other customers", () => {
+  it("take ids between ours, from a seeded PRNG, and getimeis never shows them", async () => {
+    const place = (imei: string) =>
+      postRaw(sandbox.url, { ...auth, action: "placeorder", networkId: "1739", imei });
+    const ids: number[] = [];
+    for (let i = 0; i < 40; i += 1)
+      ids.push(Number(/<id>(\d+)<\/id>/.exec((await place(nextImei())).body)?.[1]));
+    const gaps = ids.slice(1).map((id, i) => id - ids[i]! - 1);
+    expect(Math.max(...gaps)).toBeGreaterThan(0);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(0);
+    const all = Array.from({ length: ids.at(-1)! - ids[0]! + 1 }, (_, i) => String(ids[0]! + i));
+    const client = new GsmFusionClient({ baseUrl: sandbox.url, username: auth.userId, apiKey: auth.apiKey });
+    const answered = (await client.getOrders(all)).map((o) => Number(o.upstreamOrderId));
+    expect(answered.sort((a, b) => a - b)).toEqual(ids);
+  });
+
+  it("keep arriving while we are idle", async () => {
+    const idle = await startSandbox({ port: 0, foreignOrders: { maxBetween: 0, everyMs: 20, maxIdle: 20 } });
+    try {
+      const service = idle.state.findService("1739")!;
+      const first = Number(idle.state.placeOrder(service, makeImei(31)).id);
+      expect(Number(idle.state.placeOrder(service, makeImei(32)).id)).toBe(first + 1);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(Number(idle.state.placeOrder(service, makeImei(33)).id)).toBeGreaterThan(first + 3);
+    } finally {
+      await idle.close();
+    }
+  });
+
+  it("partialGetimeis leaves known orders out of multi-id answers, never out of a single-id one", async () => {
+    const service = sandbox.state.findService("1739")!;
+    const orders = Array.from({ length: 10 }, (_, i) => sandbox.state.placeOrder(service, makeImei(700 + i)));
+    sandbox.state.setFaults({ partialGetimeis: 1 });
+    const client = new GsmFusionClient({ baseUrl: sandbox.url, username: auth.userId, apiKey: auth.apiKey });
+    const many = await client.getOrders(orders.map((o) => o.id));
+    expect(many.length).toBeGreaterThan(0);
+    expect(many.length).toBeLessThan(orders.length);
+    for (const order of orders) expect(await client.getOrders([order.id])).toHaveLength(1);
   });
 });
 

@@ -4,6 +4,8 @@ import { log } from "@/lib/log";
 import type { SandboxService } from "./catalogue";
 import { SANDBOX_DEFAULTS } from "./defaults";
 import {
+  DEFAULT_FOREIGN_ORDERS,
+  type SandboxForeignOrders,
   type SandboxFaults,
   type SandboxOrder,
   SandboxState,
@@ -16,6 +18,7 @@ export type {
   SandboxCatalogueChanges,
   SandboxCharge,
   SandboxFaults,
+  SandboxForeignOrders,
   SandboxOrder,
   SandboxStats,
   SandboxTiming,
@@ -42,6 +45,8 @@ export type SandboxOptions = {
   /** Status as words (live, default) or the guide's numbers (1 Pending, 2 Completed, 3 Rejected, 4 In Process). */
   statusStyle?: "words" | "numbers";
   faults?: SandboxFaults;
+  /** Other customers' orders between ours (default DEFAULT_FOREIGN_ORDERS); false: our ids are consecutive. */
+  foreignOrders?: Partial<SandboxForeignOrders> | false;
 };
 
 export type SandboxHandle = {
@@ -212,9 +217,15 @@ function ordersXml(state: SandboxState, form: Map<string, string>, statusStyle: 
     .map((s) => s.trim())
     .filter(Boolean);
   const entries: string[] = [];
+  // Partial: some known orders are left out (at least one), only from an answer for several ids.
+  const partial = ids.length > 1 && state.roll(state.faults.partialGetimeis);
+  const known = ids.filter((id) => state.orders.has(id));
+  const leftOut = new Set(partial ? known.filter(() => state.roll(0.5)) : []);
+  if (partial && leftOut.size === 0 && known.length > 0) leftOut.add(known[0]!);
   for (const id of ids) {
     const order = state.orders.get(id);
-    if (!order) continue; // unknown ids are simply absent
+    // Unknown ids, and other customers' orders, are simply absent.
+    if (!order || leftOut.has(id)) continue;
     const status = state.statusOf(order, now);
     const isFinal = status === "Completed" || status === "Rejected";
     entries.push(
@@ -372,6 +383,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       finalAfterMs: options.timing?.finalAfterMs ?? 6_000,
     },
     options.faults ?? {},
+    options.foreignOrders === false ? null : { ...DEFAULT_FOREIGN_ORDERS, ...options.foreignOrders },
   );
   const ctx: Context = {
     state,

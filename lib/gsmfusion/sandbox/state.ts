@@ -30,6 +30,11 @@ export const sandboxFaultsSchema = z
     rate502AfterCharge: probability.optional(),
     /** Above this many calls in flight, answer 429. */
     maxConcurrent: z.number().int().min(1).optional(),
+    /**
+     * A getimeis answer for several ids leaves out some of the orders it knows (each with probability ½,
+     * at least one), as an answer cut short might: an id missing from a multi-id answer proves nothing.
+     */
+    partialGetimeis: probability.optional(),
     /** Answer with the XML padded to oversizeAnswerBytes (placeorder: after the charge, if any). */
     oversizeAnswer: probability.optional(),
     /** Size of an oversized answer. Default 5 MiB. */
@@ -70,6 +75,14 @@ export type SandboxStats = { calls: Record<string, number>; maxInFlight: number;
 
 export const FIRST_ORDER_ID = 15556534;
 
+/**
+ * Other customers of the site: their orders take ids between ours, and getimeis never shows them.
+ * `maxBetween`: up to this many (uniformly 0…max) before each of our placements; `everyMs`: one more per
+ * this many ms since the previous placement (orders keep arriving while we are idle), at most `maxIdle`.
+ */
+export type SandboxForeignOrders = { maxBetween: number; everyMs: number; maxIdle: number };
+export const DEFAULT_FOREIGN_ORDERS: SandboxForeignOrders = { maxBetween: 3, everyMs: 500, maxIdle: 20 };
+
 /** `YYYY-MM-DD HH:MM:SS`, as the live `requestedat` (UTC here; the live zone is unstated). */
 function formatRequestedAt(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19).replace("T", " ");
@@ -84,6 +97,10 @@ export class SandboxState {
   private currentCatalogueChanges: SandboxCatalogueChanges = {};
   private faultDraw: () => number;
   private nextOrderId = FIRST_ORDER_ID;
+  private readonly foreignDraw: () => number;
+  private lastPlacedAtMs = 0;
+  /** How many ids other customers took so far (never shown by getimeis). */
+  foreignCount = 0;
   /** `serviceId:imei` of every order, for the duplicate guard. */
   private readonly placedKeys = new Set<string>();
 
@@ -91,8 +108,11 @@ export class SandboxState {
     readonly seed: number,
     readonly timing: SandboxTiming,
     faults: SandboxFaults = {},
+    readonly foreign: SandboxForeignOrders | null = DEFAULT_FOREIGN_ORDERS,
   ) {
     this.faultDraw = createPrng(seed);
+    // A PRNG of its own, so the fault draws of a seed stay what they were.
+    this.foreignDraw = createPrng(seed ^ 0x5eed);
     this.setFaults(faults);
   }
 
@@ -162,11 +182,25 @@ export class SandboxState {
     return this.placedKeys.has(`${serviceId}:${imei}`);
   }
 
+  /** Our next order id, after the ids other customers' orders took meanwhile. */
+  private takeOrderId(now: number): string {
+    if (this.foreign) {
+      const { maxBetween, everyMs, maxIdle } = this.foreign;
+      const idle =
+        this.lastPlacedAtMs > 0 ? Math.min(Math.floor((now - this.lastPlacedAtMs) / everyMs), maxIdle) : 0;
+      const gap = Math.floor(this.foreignDraw() * (maxBetween + 1)) + idle;
+      this.nextOrderId += gap;
+      this.foreignCount += gap;
+    }
+    this.lastPlacedAtMs = now;
+    return String(this.nextOrderId++);
+  }
+
   /** Places and charges one order. The caller has checked for a duplicate. */
   placeOrder(service: SandboxService, imei: string): SandboxOrder {
     const now = Date.now();
     const order: SandboxOrder = {
-      id: String(this.nextOrderId++),
+      id: this.takeOrderId(now),
       imei,
       serviceId: service.id,
       packageTitle: service.title,

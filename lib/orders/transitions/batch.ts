@@ -135,24 +135,42 @@ export async function touchBatchServed(db: Db, batchId: string, now = new Date()
   );
 }
 
-/** running → done once no order of the batch is waiting to be placed or for its result. One statement. */
+/**
+ * Ends the machine's work on a batch, in one statement, once none of its orders is waiting to be placed,
+ * for its result or for the settlement (an `uncertain` order with `settleAfter` and no `settleNote`):
+ * → `needs_attention` while some order is still `uncertain` (a person decides), else → `done`. Also
+ * needs_attention → done when a person resolved the last one. Every path that ends automatic work calls it.
+ */
 export async function finishBatchIfDone(db: Db, batchId: string, now = new Date()): Promise<boolean> {
   const count = await db.write(
     (prisma) => prisma.$executeRaw`
-      UPDATE "Batch" SET "state" = 'done', "finishedAt" = ${now}, "updatedAt" = ${now}
-      WHERE "id" = ${batchId} AND "state" IN ('queued', 'running')
+      UPDATE "Batch" SET "state" = CASE WHEN EXISTS (
+          SELECT 1 FROM "Order" WHERE "batchId" = ${batchId} AND "state" = 'uncertain'
+        ) THEN 'needs_attention' ELSE 'done' END,
+        "finishedAt" = ${now}, "updatedAt" = ${now}
+      WHERE "id" = ${batchId} AND "state" IN ('queued', 'running', 'needs_attention')
         AND NOT EXISTS (
           SELECT 1 FROM "Order" WHERE "batchId" = ${batchId} AND "state" IN ('draft', 'queued', 'submitting', 'submitted')
-        )`,
+        )
+        AND NOT EXISTS (
+          SELECT 1 FROM "Order" WHERE "batchId" = ${batchId} AND "state" = 'uncertain'
+            AND "settleAfter" IS NOT NULL AND "settleNote" IS NULL
+        )
+        AND ("state" <> 'needs_attention' OR NOT EXISTS (
+          SELECT 1 FROM "Order" WHERE "batchId" = ${batchId} AND "state" = 'uncertain'
+        ))`,
   );
   return count === 1;
 }
 
-/** done → running when a person puts an order of a finished batch back in the queue. */
+/**
+ * done | needs_attention → running when an order of a finished batch has work for the machine again (a
+ * person or the settlement queued it again, or linked it to its upstream order and sync follows it).
+ */
 export async function reopenBatch(db: Db, batchId: string, now = new Date()): Promise<void> {
   await db.write(
     (prisma) => prisma.$executeRaw`
       UPDATE "Batch" SET "state" = 'running', "finishedAt" = NULL, "updatedAt" = ${now}
-      WHERE "id" = ${batchId} AND "state" = 'done'`,
+      WHERE "id" = ${batchId} AND "state" IN ('done', 'needs_attention')`,
   );
 }

@@ -12,3 +12,4 @@ export * from "./submit";
 export * from "./sync";
 export * from "./resolve";
 export * from "./batch";
+export * from "./settle";

@@ -3,6 +3,7 @@
  * people deciding at once exactly one wins.
  */
 import type { Db } from "@/lib/db";
+import { upstreamSeq } from "./submit";
 
 /**
  * uncertain → submitted with the upstream order id a person gave (verified by the caller). The unique
@@ -23,6 +24,7 @@ export async function resolvePlaced(
   const count = await db.write(
     (prisma) => prisma.$executeRaw`
       UPDATE "Order" SET "state" = 'submitted', "upstreamOrderId" = ${input.upstreamOrderId}, "upstreamStatus" = ${input.upstreamStatus},
+        "upstreamSeq" = ${upstreamSeq(input.upstreamOrderId)}, "settleAfter" = NULL, "settleNote" = NULL,
         "placedAt" = COALESCE("placedAt", ${now}), "nextCheckAt" = ${input.nextCheckAt},
         "errorKind" = NULL, "errorMessage" = NULL, "updatedAt" = ${now},
         "stateActor" = ${`user:${input.userId}`}, "stateReason" = 'resolved: it was placed (verified with the upstream)'

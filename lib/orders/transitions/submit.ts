@@ -51,7 +51,9 @@ export async function claimQueuedOrders(
 
 /**
  * queued → submitting, committed BEFORE the upstream call. Only the lease holder can do it, once; from
- * here on a dead worker's order becomes `uncertain`, never `queued` again.
+ * here on a dead worker's order becomes `uncertain`, never `queued` again. The same statement stores the
+ * settlement evidence: when the call is sent, and the highest upstream id known before it (`scanFrom`;
+ * ids of concurrent answers not yet committed make it lower, which only widens the window).
  */
 export async function markSubmitting(
   db: Db,
@@ -62,6 +64,8 @@ export async function markSubmitting(
     (prisma) => prisma.$executeRaw`
       UPDATE "Order" SET "state" = 'submitting', "attempts" = "attempts" + 1,
         "leaseExpiresAt" = ${new Date(now.getTime() + input.leaseMs)}, "updatedAt" = ${now},
+        "submittingAt" = ${now}, "scanFrom" = (SELECT MAX("upstreamSeq") FROM "Order"),
+        "settleAfter" = NULL, "settleNote" = NULL,
         "stateActor" = ${`worker:${input.workerId}`}, "stateReason" = 'placing with the upstream'
       WHERE "id" = ${input.orderId} AND "state" = 'queued' AND "leaseOwner" = ${input.workerId}`,
   );
@@ -87,6 +91,7 @@ export async function recordPlaced(
   const count = await db.write(
     (prisma) => prisma.$executeRaw`
       UPDATE "Order" SET "state" = 'submitted', "upstreamOrderId" = ${input.upstreamOrderId},
+        "upstreamSeq" = ${upstreamSeq(input.upstreamOrderId)}, "settleAfter" = NULL, "settleNote" = NULL,
         "upstreamStatus" = ${input.upstreamStatus}, "placedAt" = ${now}, "nextCheckAt" = ${input.nextCheckAt},
         "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "errorKind" = NULL, "errorMessage" = NULL, "updatedAt" = ${now},
         "stateActor" = ${`worker:${input.workerId}`}, "stateReason" = 'upstream accepted the order'
@@ -100,19 +105,32 @@ export type FinalFailure = {
   state: "duplicate" | "failed" | "uncertain";
   errorKind: string;
   errorMessage: string;
+  /** An uncertain order the machine cannot settle: why a person must decide (`Order.settleNote`). */
+  settleNote?: string;
 };
 
-/** submitting → duplicate | failed | uncertain, by the lease holder. */
+/** The numeric copy of an upstream id (`Order.upstreamSeq`); null for one that is not all digits. */
+export function upstreamSeq(upstreamOrderId: string): bigint | null {
+  return /^\d{1,18}$/.test(upstreamOrderId) ? BigInt(upstreamOrderId) : null;
+}
+
+/**
+ * submitting → duplicate | failed | uncertain, by the lease holder. An uncertain order gets `settleAfter`
+ * (when the lost call can no longer create an order) for the settlement, or a `settleNote` for a person.
+ */
 export async function recordFailure(
   db: Db,
-  input: { orderId: string; workerId: string; failure: FinalFailure; now?: Date },
+  input: { orderId: string; workerId: string; failure: FinalFailure; settleAfter?: Date; now?: Date },
 ): Promise<boolean> {
   const now = input.now ?? new Date();
   const { state, errorKind, errorMessage } = input.failure;
   const finishedAt = state === "uncertain" ? null : now;
+  const settleNote = state === "uncertain" ? (input.failure.settleNote ?? null) : null;
+  const settleAfter = state === "uncertain" && !settleNote ? (input.settleAfter ?? now) : null;
   const count = await db.write(
     (prisma) => prisma.$executeRaw`
       UPDATE "Order" SET "state" = ${state}, "errorKind" = ${errorKind}, "errorMessage" = ${errorMessage},
+        "settleAfter" = ${settleAfter}, "settleNote" = ${settleNote},
         "finishedAt" = ${finishedAt}, "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = ${now},
         "stateActor" = ${`worker:${input.workerId}`}, "stateReason" = ${errorMessage}
       WHERE "id" = ${input.orderId} AND "state" = 'submitting' AND "leaseOwner" = ${input.workerId}`,
@@ -154,15 +172,34 @@ export async function releaseLeases(db: Db, workerId: string): Promise<number> {
 
 /**
  * A `submitting` order whose lease ran out belongs to a worker that died mid-call: the upstream may have
- * charged it, so it becomes `uncertain` for a person — never `queued`.
+ * charged it, so it becomes `uncertain` — never `queued`. Its call was sent right after `submittingAt` and
+ * could create an order until the placeorder timeout (plus a margin) at the latest: that is its
+ * `settleAfter`. One compare-and-set per expired order. Returns the batch of each, so the caller can
+ * finish those batches.
  */
-export async function expireSubmittingLeases(db: Db, now = new Date()): Promise<number> {
-  return db.write(
-    (prisma) => prisma.$executeRaw`
-      UPDATE "Order" SET "state" = 'uncertain', "errorKind" = 'lease_expired',
-        "errorMessage" = 'The worker placing this order stopped before recording the answer; it may have been placed.',
-        "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = ${now},
-        "stateActor" = 'system', "stateReason" = 'lease expired while submitting'
-      WHERE "state" = 'submitting' AND "leaseExpiresAt" < ${now}`,
-  );
+export async function expireSubmittingLeases(
+  db: Db,
+  now = new Date(),
+  settle: { callTimeoutMs: number; marginMs: number } = { callTimeoutMs: 120_000, marginMs: 60_000 },
+): Promise<string[]> {
+  const expired = await db.prisma.order.findMany({
+    where: { state: "submitting", leaseExpiresAt: { lt: now } },
+    select: { id: true, batchId: true, submittingAt: true },
+  });
+  const batchIds: string[] = [];
+  for (const order of expired) {
+    const sentAt = order.submittingAt ?? now;
+    const settleAfter = new Date(sentAt.getTime() + settle.callTimeoutMs + settle.marginMs);
+    const count = await db.write(
+      (prisma) => prisma.$executeRaw`
+        UPDATE "Order" SET "state" = 'uncertain', "errorKind" = 'lease_expired',
+          "errorMessage" = 'The worker placing this order stopped before recording the answer; it may have been placed.',
+          "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = ${now},
+          "settleAfter" = ${settleAfter}, "settleNote" = NULL,
+          "stateActor" = 'system', "stateReason" = 'lease expired while submitting'
+        WHERE "id" = ${order.id} AND "state" = 'submitting' AND "leaseExpiresAt" < ${now}`,
+    );
+    if (count === 1) batchIds.push(order.batchId);
+  }
+  return batchIds;
 }
