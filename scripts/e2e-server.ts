@@ -48,6 +48,9 @@ const app = spawn(
       NODE_ENV: "production",
       NODE_OPTIONS: serverNodeOptions(process.env.NODE_OPTIONS),
       NEXT_MANUAL_SIG_HANDLE: "true",
+      // The browser tests decide uncertain orders as a person would: the automatic settlement (tested on
+      // both databases in lib/orders/settle.test.ts) must not link them first, mid-test.
+      SETTLE_MARGIN_MS: "600000",
     },
   },
 );
