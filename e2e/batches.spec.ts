@@ -390,7 +390,7 @@ test.describe("failures the sandbox does not produce (API answers stubbed in the
       "Model: iPhone 12 · Carrier: AT&T · FMI: OFF",
     );
 
-    const needsPerson = page.getByRole("status").filter({ hasText: "1 order needs a person" });
+    const needsPerson = page.getByRole("status").filter({ hasText: "1 order uncertain" });
     await expect(needsPerson).toContainText("never retries these by itself");
     await orders
       .getByRole("row")

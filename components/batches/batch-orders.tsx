@@ -76,7 +76,7 @@ export function BatchOrders({ batch, canAct }: { batch: BatchProgress; canAct: b
       {uncertain > 0 ? (
         <Alert
           tone="warning"
-          title={`${plural(uncertain, "order")} ${uncertain === 1 ? "needs" : "need"} a person`}
+          title={`${plural(uncertain, "order")} uncertain`}
           action={
             state === "uncertain" ? null : (
               <Button size="sm" variant="secondary" onClick={() => filterBy("uncertain")}>
@@ -200,6 +200,9 @@ function OrderRow({
         <span className="line-clamp-2" title={summary.full}>
           {summary.text}
         </span>
+        {order.state === "uncertain" && order.settleNote ? (
+          <span className="mt-1 block text-xs text-amber-800">{order.settleNote}</span>
+        ) : null}
       </Td>
       <Td className="text-right tabular-nums">{formatMoney(order.price)}</Td>
       <Td className="text-right">
@@ -222,10 +225,13 @@ export function UncertainExplanation() {
   return (
     <p>
       An order is <strong>uncertain</strong> when it was sent to GSM Fusion but no readable answer came back
-      (a timeout or a dropped connection), so nobody knows whether it was placed and charged. IMEI Desk never
-      retries these by itself, so nothing is paid twice. Look the IMEI up in the order history on the GSM
-      Fusion site, then resolve each one: <em>placed</em> (enter its order id and the result is fetched),{" "}
-      <em>not placed</em> (it is queued and placed again), or <em>write off</em> (forget it).
+      (a timeout or a dropped connection), so nobody knows yet whether it was placed and charged. IMEI Desk
+      never simply retries it, so nothing is paid twice: a minute later it looks for the order among GSM
+      Fusion&apos;s order ids around the lost call, and links it or, once it has proven the call created
+      nothing, queues it again. What it cannot settle waits for you under <em>Needs attention</em>, with the
+      reason. You may also decide now: <em>placed</em> (enter its order id; it is verified),{" "}
+      <em>not placed</em> (it is queued and placed again), or <em>write off</em> (it stays in spend as
+      possibly charged).
     </p>
   );
 }

@@ -27,7 +27,7 @@ export default async function AttentionPage({ searchParams }: { searchParams: Se
         title="Needs attention"
         description={
           total > 0
-            ? `${formatCount(total)} order${total === 1 ? "" : "s"} lost the answer from GSM Fusion: each may or may not have been placed and charged. Look them up on the site, then decide many at once.${shown}`
+            ? `${formatCount(total)} order${total === 1 ? "" : "s"} lost the answer from GSM Fusion: each may or may not have been placed and charged. IMEI Desk looks for them on GSM Fusion by itself and settles what it can; decide the rest here, many at once.${shown}`
             : "Orders whose outcome the app could not know wait here for a person."
         }
         actions={
