@@ -391,7 +391,7 @@ test.describe("failures the sandbox does not produce (API answers stubbed in the
     );
 
     const needsPerson = page.getByRole("status").filter({ hasText: "1 order uncertain" });
-    await expect(needsPerson).toContainText("never retries these by itself");
+    await expect(needsPerson).toContainText("never simply retries it");
     await orders
       .getByRole("row")
       .filter({ hasText: "356938035643809" })
