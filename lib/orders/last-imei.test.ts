@@ -1,5 +1,5 @@
 /**
- * The live site keeps only the LAST IMEI of a comma list (gsmfusion-protocol.md), and the sandbox does the
+ * The live site keeps only the LAST IMEI of a comma list (lib/gsmfusion/README.md), and the sandbox does the
  * same by default. The engine never sends a list, and the client refuses one before any network call, so
  * this quirk cannot lose an order.
  */
