@@ -305,6 +305,8 @@ test.describe("failures the sandbox does not produce (API answers stubbed in the
       createdAt: "2026-11-21T10:00:00.000Z",
       confirmedAt: "2026-11-21T10:00:05.000Z",
       finishedAt: null,
+      pace: { phase: "placing", perSecond: null, secondsLeft: null, toPlace: 1, waitingForResults: 0 },
+      upstream: { state: "answering", reason: null, since: null, waiting: 1 },
     };
     const order = (
       id: string,
