@@ -378,7 +378,11 @@ test.describe("failures the sandbox does not produce (API answers stubbed in the
       const resolved: OrderDetail = {
         ...order("o-2", "356938035643809", 3, "submitted", { upstreamOrderId: "15556999" }),
         serviceTitle: "Apple checker (stub)",
+        batchSourceName: "stub.csv",
         attempts: 1,
+        checkCount: 0,
+        lastCheckedAt: null,
+        nextCheckAt: null,
         events: [],
       };
       return route.fulfill({ json: resolved });
