@@ -160,3 +160,58 @@ test("an order's page: every field, the result as a table and as received, Refre
   expect(response?.status()).toBe(404);
   expect((await other.request.get(`/api/v1/orders/${orderId}`)).status()).toBe(404);
 });
+
+test("with 'operators see every order' on, another's uncertain order shows no decision buttons; refreshing is allowed", async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const owner = await signedInPage(browser, E2E_OPERATOR);
+  // The upstream charges and drops the answer: the order is uncertain.
+  await setFaults(owner, { dropAfterCharge: 1 });
+  let orderId = "";
+  try {
+    const batchId = await startBatch(owner, imeisFor(4, 1), "lost-answer.csv");
+    await expect
+      .poll(
+        async () => {
+          const list = await owner.request.get(`/api/v1/orders?batchId=${batchId}&status=uncertain`);
+          orderId = ((await list.json()) as { orders: { id: string }[] }).orders[0]?.id ?? "";
+          return orderId;
+        },
+        { timeout: 60_000 },
+      )
+      .not.toBe("");
+  } finally {
+    await setFaults(owner, {});
+  }
+  await owner.goto(`/orders/${orderId}`);
+  await expect(owner.getByRole("region", { name: "Decide this order" })).toBeVisible();
+
+  const other = await signedInPage(browser, E2E_OTHER_OPERATOR);
+  const setting = page.getByRole("checkbox", { name: "Operators see every operator's orders" });
+  const save = async (on: boolean) => {
+    await page.goto("/admin");
+    await setting.setChecked(on);
+    await page.getByRole("button", { name: "Save settings" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+  };
+  await save(true);
+  try {
+    expect((await other.goto(`/orders/${orderId}`))?.status()).toBe(200);
+    await expect(other.getByText("Only its owner or an admin can decide it.")).toBeVisible();
+    await expect(other.getByRole("region", { name: "Decide this order" })).toHaveCount(0);
+    await expect(
+      other.getByRole("button", { name: /It was placed|Write it off|It was not placed/ }),
+    ).toHaveCount(0);
+    // Asking GSM Fusion about an order one may see is not an action on it: no 403.
+    const sync = await other.request.post("/api/v1/orders/sync", {
+      headers: sameOrigin(),
+      data: { orderIds: [orderId] },
+    });
+    expect(sync.status()).toBe(200);
+  } finally {
+    await save(false);
+  }
+  expect((await other.goto(`/orders/${orderId}`))?.status()).toBe(404);
+});

@@ -201,7 +201,8 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
             <li key={i} className="flex flex-wrap gap-x-3">
               <span className="font-mono text-slate-500">{when(e.at)}</span>
               <span>
-                {e.from ? stateInfo(e.from).label : "—"} → <strong>{stateInfo(e.to).label}</strong>
+                {e.from === "draft" ? "Draft" : e.from ? stateInfo(e.from).label : "—"} →{" "}
+                <strong>{stateInfo(e.to).label}</strong>
               </span>
               <span className="text-slate-600">
                 {e.reason} {e.actorName ? `(${e.actorName})` : ""}
