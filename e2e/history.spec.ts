@@ -58,6 +58,12 @@ test("the history finds a pasted list and names the unknown IMEIs; a carrier fil
   await expect(missing).toContainText("3 IMEIs of the list not found");
   await expect(missing.getByTestId("not-found-imeis").getByRole("listitem")).toHaveText(UNKNOWN);
   await expect(page.getByTestId("orders-range").first()).toHaveText("1–4 of 4");
+  await expect(page.getByTestId("batch-filter")).toContainText("Batch: history-spec");
+  for (const width of [1366, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.screenshot({ path: testInfo.outputPath(`not-found-${width}.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: 1366, height: 900 });
 
   // The carrier filter, in lower case (compared ignoring case), with the SIM lock: one URL.
   await page.goto(`/orders?batchId=${batchId}`);

@@ -94,18 +94,21 @@ export function OrdersFilters({
   hasFilters,
   choices,
   ranges,
+  batch,
 }: {
   values: Record<string, string>;
   hasFilters: boolean;
   choices: HistoryChoices;
   ranges: { label: string; href: string }[];
+  /** The batch filter, named (a batch the viewer may not see is named by nothing but its filter). */
+  batch: { name: string; clearHref: string } | null;
 }) {
   return (
     <form
       method="get"
-      className="mb-6 grid grid-cols-1 gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-6"
+      className="mb-6 grid grid-cols-2 gap-3 rounded-lg border border-slate-200 bg-white p-4 lg:grid-cols-6"
     >
-      <FilterField label="IMEI or part of one" className="lg:col-span-2">
+      <FilterField label="IMEI or part of one" className="col-span-2">
         <input
           name="q"
           defaultValue={values.q}
@@ -114,7 +117,7 @@ export function OrdersFilters({
           className={FIELD_CLASSES}
         />
       </FilterField>
-      <FilterField label="IMEI list" className="sm:col-span-2 lg:col-span-4">
+      <FilterField label="IMEI list" className="col-span-2 lg:col-span-4">
         <textarea
           name="imei"
           defaultValue={values.imei}
@@ -137,7 +140,7 @@ export function OrdersFilters({
           choices={UPSTREAM_STATUSES.map((s) => ({ value: s, label: s.replace("_", " ") }))}
         />
       </FilterField>
-      <FilterField label="Service" className="sm:col-span-2">
+      <FilterField label="Service" className="col-span-2">
         <Select name="serviceId" value={values.serviceId} choices={choices.services} />
       </FilterField>
       {choices.operators.length > 0 ? (
@@ -175,7 +178,15 @@ export function OrdersFilters({
         </select>
       </FilterField>
       {values.batchId ? <input type="hidden" name="batchId" value={values.batchId} /> : null}
-      <div className="flex flex-wrap items-end gap-2 sm:col-span-2 lg:col-span-6">
+      {batch ? (
+        <p className="col-span-2 self-end text-sm text-slate-700 lg:col-span-2" data-testid="batch-filter">
+          Batch: <span className="font-medium">{batch.name}</span>{" "}
+          <Link className="text-indigo-700 hover:underline" href={batch.clearHref}>
+            (all batches)
+          </Link>
+        </p>
+      ) : null}
+      <div className="col-span-2 flex flex-wrap items-end gap-2 lg:col-span-6">
         <button type="submit" className={buttonClasses("primary")}>
           Search
         </button>

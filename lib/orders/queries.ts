@@ -46,8 +46,10 @@ function whereOf(db: Db, filter: UnpagedFilter, scope: OwnerScope): Prisma.Sql {
   // ANDed with the scope: another operator's id as `operator` finds nothing for an operator.
   if (filter.operator) conditions.push(Prisma.sql`"ownerId" = ${filter.operator}`);
   if (filter.imei?.length) conditions.push(Prisma.sql`"imei" IN ${sqlList(db.provider, filter.imei)}`);
-  // Digits only (schemas.ts), so no LIKE wildcard can come from the request.
-  if (filter.q) conditions.push(Prisma.sql`"imei" LIKE ${`%${filter.q}%`}`);
+  // Digits only (schemas.ts), so no LIKE wildcard can come from the request. A substring cannot seek an
+  // index; as a subquery it scans the narrow (imei, id) index instead of the table (5-7x faster, README).
+  if (filter.q)
+    conditions.push(Prisma.sql`"id" IN (SELECT "id" FROM "Order" WHERE "imei" LIKE ${`%${filter.q}%`})`);
   if (filter.upstreamStatus) conditions.push(Prisma.sql`"upstreamStatus" = ${filter.upstreamStatus}`);
   if (filter.serviceId) conditions.push(Prisma.sql`"serviceId" = ${filter.serviceId}`);
   if (filter.batchId) conditions.push(Prisma.sql`"batchId" = ${filter.batchId}`);

@@ -6,7 +6,7 @@ import { buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireUser } from "@/lib/auth/current";
-import { isAdmin, ownerScopeFor, type OwnerScope } from "@/lib/auth/permissions";
+import { isAdmin, ownerScopeFor, ownerWhere, type OwnerScope } from "@/lib/auth/permissions";
 import { calendarDayIn } from "@/lib/calendar-day";
 import { getDb, type Db } from "@/lib/db";
 import { isAppError } from "@/lib/errors";
@@ -80,6 +80,18 @@ export default async function OrdersPage({ searchParams }: { searchParams: Searc
     { label: "Last 7 days", from: calendarDayIn(timeZone, new Date(), -6) },
     { label: "Last 30 days", from: calendarDayIn(timeZone, new Date(), -29) },
   ].map((r) => ({ label: r.label, href: `/orders?${withParams(filters, { from: r.from, to: today })}` }));
+  const batchRow = raw.batchId
+    ? await db.prisma.batch.findFirst({
+        where: { id: raw.batchId, ...ownerWhere(scope) },
+        select: { sourceName: true },
+      })
+    : null;
+  const batch = raw.batchId
+    ? {
+        name: batchRow?.sourceName ?? "unknown batch",
+        clearHref: `/orders?${withParams(filters, { batchId: undefined })}`,
+      }
+    : null;
   const serviceTitles = new Map(choices.services.map((s) => [s.value, s.label]));
 
   return (
@@ -99,7 +111,7 @@ export default async function OrdersPage({ searchParams }: { searchParams: Searc
           </>
         }
       />
-      <OrdersFilters values={raw} hasFilters={hasFilters} choices={choices} ranges={ranges} />
+      <OrdersFilters values={raw} hasFilters={hasFilters} choices={choices} ranges={ranges} batch={batch} />
       {filterError ? (
         <p role="alert" className="mb-4 rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
           {filterError}
