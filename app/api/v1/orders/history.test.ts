@@ -45,6 +45,7 @@ describeEachDb("the order history", (provider) => {
   let batchA = "";
   let batchA2 = "";
   // Every order of operator A, as inserted: the expected answers are computed from this list.
+  let upstreamIds = 0;
   const mine: { id: string; imei: string; createdAt: Date; serviceId: string; batchId: string }[] = [];
 
   async function addOrder(input: {
@@ -70,7 +71,7 @@ describeEachDb("the order history", (provider) => {
           line: 1,
           state: "submitted",
           priceMicros: 80_000n,
-          upstreamOrderId: String(70_000_000 + mine.length * 10 + Math.floor(Math.random() * 9)),
+          upstreamOrderId: String(70_000_000 + (upstreamIds += 1)),
           upstreamStatus: input.upstreamStatus ?? "pending",
           placedAt: input.createdAt,
           createdAt: input.createdAt,
