@@ -44,7 +44,7 @@ test("orders placed through the API show up in the history, with their detail an
   expect(found.sort()).toEqual([...IMEIS].sort());
 
   await page.goto("/orders");
-  await page.getByLabel("IMEIs").fill(IMEIS.join(", "));
+  await page.getByLabel("IMEI list").fill(IMEIS.join(", "));
   await page.getByRole("button", { name: "Search" }).click();
   await expect(page).toHaveURL(/imei=/);
   const rows = page.getByRole("row").filter({ hasText: /3569380356438|4901542032375/ });
@@ -79,7 +79,7 @@ test("a filter the app cannot read says so instead of failing", async ({ page })
 
 test("an IMEI search without digits says so instead of listing every order", async ({ page }) => {
   await page.goto("/orders");
-  await page.getByLabel("IMEIs").fill("n/a");
+  await page.getByLabel("IMEI list").fill("n/a");
   await page.getByRole("button", { name: "Search" }).click();
   await expect(page.getByRole("alert").filter({ hasText: 'imei: "n/a" has no digits' })).toBeVisible();
   await expect(page.getByRole("table")).toHaveCount(0);

@@ -155,25 +155,35 @@ const batchEvents: EventStream = Object.fromEntries(
 const idParam = (what: string) => ({ id: `The ${what}'s id.` });
 
 const orderFilterDescriptions = {
-  imei: "One or more IMEIs separated by spaces, commas or semicolons (at most 10,000: the app's server takes URLs of up to 256 KiB); a value or part without a digit is a 422, never ignored.",
-  status: "Only orders in this state (default: every state but draft).",
+  imei: "A list of IMEIs separated by spaces, line breaks, commas or semicolons (at most 10,000: the app's server takes URLs of up to 256 KiB); exact matches. A value or part without a digit is a 422, never ignored. The answer's `notFound` names the listed IMEIs no order matching the other filters holds.",
+  q: "One IMEI or any part of one: 4 to 17 digits (spaces and dashes dropped), matched anywhere in the IMEI. Fewer digits are a 422.",
+  state: "Only orders in this state (default: every state but draft).",
+  status: "The earlier name of `state`, still accepted.",
+  upstreamStatus: "Only orders the upstream last reported in this status.",
   serviceId: "Only orders of this service.",
   batchId: "Only orders of this batch.",
-  from: "Created at or after this date or time, e.g. 2026-11-21 or 2026-11-21T08:00:00Z.",
-  to: "Created at or before this date or time.",
+  operator:
+    "Only orders of this user (an id). It narrows what the caller may see, never widens it: an operator naming another operator gets no orders.",
+  from: "Created on or after this calendar day in `tz` (2026-11-21), or at or after this ISO 8601 time.",
+  to: "Created on or before this calendar day in `tz` (the whole day is included), or at or before this ISO 8601 time.",
+  tz: "The IANA time zone `from` and `to` days are read in (default UTC).",
   overdue: "Only orders past (true) or within (false) their service's delivery time.",
-  cursor: "`nextCursor` of the previous page.",
+  carrier:
+    "The parsed result's carrier, compared ignoring case and surrounding spaces with the whole value (e.g. `AT&T USA`).",
+  simLock: "The parsed result's SIM lock (e.g. `Locked`), compared like `carrier`.",
+  fmi: "The parsed result's Find My iPhone status (e.g. `ON`), compared like `carrier`.",
+  model: "The parsed result's model, compared like `carrier`.",
+  sort: "`newest` (default) or `oldest` by creation time, or `imei` (ascending).",
+  cursor: "`nextCursor` of the previous answer: the page after it.",
+  before: "`prevCursor` of the previous answer: the page before it.",
   limit: "Orders per page.",
 };
 
-const exportQueryExtras = {
-  ...exportOptionsSchema.shape,
-  tz: z.string().optional(),
-};
+const exportQueryExtras = exportOptionsSchema.shape;
 const exportQueryDescriptions = {
   layout:
     "`standard`: the site's Advanced Export columns; `extended`: also batch, line, operator, the full result and every timestamp.",
-  tz: "The IANA time zone dates are written in (e.g. Europe/Berlin); default: the `tz` cookie, else UTC.",
+  tz: "The IANA time zone `from`/`to` days are read in and dates are written in (e.g. Europe/Berlin); default: the `tz` cookie, else UTC.",
 };
 
 export const OPERATIONS: ApiOperation[] = [
@@ -320,9 +330,9 @@ export const OPERATIONS: ApiOperation[] = [
     path: "/api/v1/orders",
     operationId: "listOrders",
     tag: "orders",
-    summary: "The order history, filtered, newest first, paged",
+    summary: "The order history: filtered, sorted, paged both ways, with a total",
     description:
-      "Only the orders the user may see: an operator's own (every operator's when the shop's `operatorsSeeAllOrders` setting is on), an admin's all.",
+      "Only the orders the user may see: an operator's own (every operator's when the shop's `operatorsSeeAllOrders` setting is on), an admin's all. Every filter is ANDed. `total` counts every matching order; `nextCursor`/`prevCursor` page forward and back in the same sort.",
     query: { schema: orderFilterSchema, descriptions: orderFilterDescriptions },
     success: { status: 200, description: "One page of orders.", json: ordersPageSchema },
     errors: ["validation_failed"],
@@ -337,7 +347,7 @@ export const OPERATIONS: ApiOperation[] = [
       "Takes the filters of GET /api/v1/orders, without paging, and holds the orders the user may see, as that list does. " +
       "Dates are written as the wall-clock time of `tz` (else the `tz` cookie, else UTC). Each export is audited.",
     query: {
-      schema: orderFilterSchema.omit({ cursor: true, limit: true }).extend(exportQueryExtras),
+      schema: orderFilterSchema.omit({ cursor: true, before: true, limit: true }).extend(exportQueryExtras),
       descriptions: { ...orderFilterDescriptions, ...exportQueryDescriptions },
     },
     success: {

@@ -6,8 +6,22 @@ import type { ApiOrder } from "@/lib/orders/schemas";
 import { stateInfo } from "./order-states";
 import { summariseResultBriefly } from "./result-summary";
 
-/** A page of the order history; times in `timeZone`, each with the zone named. */
-export function OrdersTable({ orders, timeZone }: { orders: ApiOrder[]; timeZone: string }) {
+const dash = (value: string | undefined) => value || "—";
+
+/**
+ * A page of the order history: the parsed result's filtered fields in their own columns (the result's
+ * brief text only where it has none of them: an unlock code, a rejection), services by name, times in
+ * `timeZone` with the zone named. Wide: the table scrolls sideways inside its frame on a phone.
+ */
+export function OrdersTable({
+  orders,
+  timeZone,
+  serviceTitles,
+}: {
+  orders: ApiOrder[];
+  timeZone: string;
+  serviceTitles: Map<string, string>;
+}) {
   return (
     <Table caption="Orders">
       <THead>
@@ -15,33 +29,48 @@ export function OrdersTable({ orders, timeZone }: { orders: ApiOrder[]; timeZone
           <Th>IMEI</Th>
           <Th>State</Th>
           <Th>Service</Th>
-          <Th>Upstream id</Th>
-          <Th>Result</Th>
+          <Th>Model</Th>
+          <Th>Carrier</Th>
+          <Th>SIM lock</Th>
+          <Th>FMI</Th>
+          <Th>Other result</Th>
           <Th className="text-right">Price</Th>
           <Th>Placed</Th>
+          <Th>Upstream id</Th>
         </Tr>
       </THead>
       <TBody>
         {orders.map((o) => {
-          const result = summariseResultBriefly(o);
+          const r = o.result;
+          const parsed = Boolean(r?.model || r?.carrier || r?.simLock || r?.fmi);
+          const other = parsed ? "" : summariseResultBriefly(o);
+          const service = serviceTitles.get(o.serviceId) ?? o.serviceId;
           return (
             <Tr key={o.id}>
-              <Td className="font-mono">
+              <Td className="font-mono whitespace-nowrap">
                 <Link className="text-indigo-700 hover:underline" href={`/orders/${o.id}`}>
                   {o.imei}
                 </Link>
               </Td>
-              <Td>
+              <Td className="whitespace-nowrap">
                 <Badge tone={stateInfo(o.state).tone}>{stateInfo(o.state).label}</Badge>
                 {o.overdue ? <Badge tone="red">overdue</Badge> : null}
               </Td>
-              <Td>{o.serviceId}</Td>
-              <Td className="font-mono text-slate-600">{o.upstreamOrderId ?? "—"}</Td>
-              <Td className="max-w-sm truncate text-slate-700" title={result}>
-                {result || "—"}
+              <Td className="max-w-56 min-w-40 truncate" title={service}>
+                {service}
+              </Td>
+              <Td className="max-w-48 min-w-32 truncate" title={r?.model}>
+                {dash(r?.model)}
+              </Td>
+              <Td className="whitespace-nowrap">{dash(r?.carrier)}</Td>
+              <Td className="whitespace-nowrap">{dash(r?.simLock)}</Td>
+              <Td className="whitespace-nowrap">{dash(r?.fmi)}</Td>
+              <Td className="max-w-xs min-w-32 truncate text-slate-700" title={other}>
+                {other || "—"}
               </Td>
               <Td className="text-right tabular-nums">{formatMoney(o.price)}</Td>
               <Td className="whitespace-nowrap text-slate-600">{formatDateTime(o.placedAt, timeZone)}</Td>
+              <Td className="font-mono text-slate-600">{o.upstreamOrderId ?? "—"}</Td>
             </Tr>
           );
         })}

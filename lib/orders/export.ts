@@ -158,10 +158,12 @@ export async function exportOrders(
 export function exportOrdersHandler(format: ExportFormat) {
   return async ({ req, user, db }: HandlerContext<Record<string, never>>) => {
     const sentQuery = Object.fromEntries(new URL(req.url).searchParams);
-    return exportOrders(db, user, orderFilterSchema.parse(sentQuery), {
+    // One zone for the whole file: the days of `from`/`to` are read in the zone its dates are written in.
+    const timeZone = requestTimeZone(req);
+    return exportOrders(db, user, orderFilterSchema.parse({ ...sentQuery, tz: timeZone }), {
       format,
       layout: exportOptionsSchema.parse(sentQuery).layout,
-      timeZone: requestTimeZone(req),
+      timeZone,
       sentQuery,
     });
   };

@@ -6,54 +6,190 @@ import { ownerWhere, type OwnerScope } from "@/lib/auth/permissions";
 import type { Db } from "@/lib/db";
 import { sqlList } from "@/lib/db/sql-list";
 import { Prisma } from "@/lib/generated/sqlite/client";
-import { notFound } from "@/lib/errors";
+import { AppError, notFound } from "@/lib/errors";
 import { toDecimalString } from "@/lib/money";
 import { readOrderResult } from "./result";
-import type { ApiOrder, OrderDetail, OrderFilter, OrdersPage, SyncFilter } from "./schemas";
+import { createdRangeOf, orderFilterIssues } from "./schemas";
+import type { ApiOrder, OrderDetail, OrderFilter, OrderSort, OrdersPage, SyncFilter } from "./schemas";
+import { searchKey } from "./search-key";
 import type { OrderState } from "./states";
 
 export type { ApiOrder, OrderDetail, OrderFilter } from "./schemas";
 
-export type UnpagedFilter = Omit<OrderFilter, "cursor" | "limit">;
+/**
+ * What the history's reads take: the filter without its paging (`sort` defaults to newest first). The
+ * exports pass the same filter, so every filter holds for them too.
+ */
+export type UnpagedFilter = Omit<OrderFilter, "cursor" | "before" | "limit" | "sort"> & { sort?: OrderSort };
 
-/** The history filter within the scope, as SQL conditions; the IMEI list is one parameter however long (lib/db/sql-list.ts). */
-function whereOf(db: Db, filter: UnpagedFilter, scope: OwnerScope): Prisma.Sql {
-  const conditions = [
-    filter.status ? Prisma.sql`"state" = ${filter.status}` : Prisma.sql`"state" <> 'draft'`,
-  ];
-  const { ownerId } = ownerWhere(scope);
-  if (ownerId !== undefined) conditions.push(Prisma.sql`"ownerId" = ${ownerId}`);
-  if (filter.imei?.length) conditions.push(Prisma.sql`"imei" IN ${sqlList(db.provider, filter.imei)}`);
-  if (filter.serviceId) conditions.push(Prisma.sql`"serviceId" = ${filter.serviceId}`);
-  if (filter.batchId) conditions.push(Prisma.sql`"batchId" = ${filter.batchId}`);
-  if (filter.overdue) conditions.push(Prisma.sql`"overdue" = ${filter.overdue === "true"}`);
-  if (filter.from) conditions.push(Prisma.sql`"createdAt" >= ${filter.from}`);
-  if (filter.to) conditions.push(Prisma.sql`"createdAt" <= ${filter.to}`);
-  return Prisma.join(conditions, " AND ");
+/** A filter whose fields contradict each other (`from` after `to`, …) is a 422 naming them. */
+function assertConsistent(filter: Parameters<typeof orderFilterIssues>[0]): void {
+  const issues = orderFilterIssues(filter);
+  if (issues.length > 0)
+    throw new AppError("validation_failed", `${issues[0]!.field}: ${issues[0]!.message}`, { issues });
 }
 
 /**
- * Up to `take` matching orders, newest first, keyset-paged on (createdAt, id) after the order `cursor`.
- * The ids are picked in SQL (Prisma would refuse a long IMEI list with orderBy and take), then the rows
- * are read by id: a page is at most 501 ids, which Prisma's own `in` handles.
+ * The history filter within the scope, as SQL conditions, all ANDed. Each filter leads an index (see
+ * lib/orders/README.md); the IMEI list is one parameter however long (lib/db/sql-list.ts).
+ */
+function whereOf(db: Db, filter: UnpagedFilter, scope: OwnerScope): Prisma.Sql {
+  assertConsistent(filter);
+  const state = filter.state ?? filter.status;
+  const conditions = [state ? Prisma.sql`"state" = ${state}` : Prisma.sql`"state" <> 'draft'`];
+  const { ownerId } = ownerWhere(scope);
+  if (ownerId !== undefined) conditions.push(Prisma.sql`"ownerId" = ${ownerId}`);
+  // ANDed with the scope: another operator's id as `operator` finds nothing for an operator.
+  if (filter.operator) conditions.push(Prisma.sql`"ownerId" = ${filter.operator}`);
+  if (filter.imei?.length) conditions.push(Prisma.sql`"imei" IN ${sqlList(db.provider, filter.imei)}`);
+  // Digits only (schemas.ts), so no LIKE wildcard can come from the request. A substring cannot seek an
+  // index; as a subquery it scans the narrow (imei, id) index instead of the table (5-7x faster, README).
+  if (filter.q)
+    conditions.push(Prisma.sql`"id" IN (SELECT "id" FROM "Order" WHERE "imei" LIKE ${`%${filter.q}%`})`);
+  if (filter.upstreamStatus) conditions.push(Prisma.sql`"upstreamStatus" = ${filter.upstreamStatus}`);
+  if (filter.serviceId) conditions.push(Prisma.sql`"serviceId" = ${filter.serviceId}`);
+  if (filter.batchId) conditions.push(Prisma.sql`"batchId" = ${filter.batchId}`);
+  if (filter.overdue) conditions.push(Prisma.sql`"overdue" = ${filter.overdue === "true"}`);
+  const { createdFrom, createdBefore } = createdRangeOf(filter);
+  if (createdFrom) conditions.push(Prisma.sql`"createdAt" >= ${createdFrom}`);
+  if (createdBefore) conditions.push(Prisma.sql`"createdAt" < ${createdBefore}`);
+  if (filter.carrier) conditions.push(Prisma.sql`"carrierKey" = ${searchKey(filter.carrier)}`);
+  if (filter.simLock) conditions.push(Prisma.sql`"simLockKey" = ${searchKey(filter.simLock)}`);
+  if (filter.fmi) conditions.push(Prisma.sql`"fmiKey" = ${searchKey(filter.fmi)}`);
+  if (filter.model) conditions.push(Prisma.sql`"modelKey" = ${searchKey(filter.model)}`);
+  return Prisma.join(conditions, " AND ");
+}
+
+/** Each sort's keyset: its columns (the order id last, so the order is total) and their direction. */
+const SORT_KEYS: Record<OrderSort, { columns: readonly string[]; descending: boolean }> = {
+  newest: { columns: ["createdAt", "id"], descending: true },
+  oldest: { columns: ["createdAt", "id"], descending: false },
+  imei: { columns: ["imei", "id"], descending: false },
+};
+
+/**
+ * The rows on one side of the order `id` in the sort: `after` it (further along) or `before` it. The
+ * cursor order is read within the scope: another's order id as a cursor gives an empty page.
+ */
+function beyond(scope: OwnerScope, sort: OrderSort, id: string, side: "after" | "before"): Prisma.Sql {
+  const { columns, descending } = SORT_KEYS[sort];
+  const list = Prisma.raw(columns.map((c) => `"${c}"`).join(", "));
+  const { ownerId } = ownerWhere(scope);
+  const owner = ownerId === undefined ? Prisma.empty : Prisma.sql`AND "ownerId" = ${ownerId}`;
+  const op = Prisma.raw((side === "after") === descending ? "<" : ">");
+  return Prisma.sql`(${list}) ${op} (SELECT ${list} FROM "Order" WHERE "id" = ${id} ${owner})`;
+}
+
+/**
+ * Up to `take` matching orders in the filter's sort, after the order `cursor` (or, with `before`, the
+ * `take` orders just before that order, still in sort order). The ids are picked in SQL (Prisma would
+ * refuse a long IMEI list with orderBy and take), then the rows are read by id: a page is at most 501 ids,
+ * which Prisma's own `in` handles. The exports page through it with `cursor` alone.
  */
 export async function readOrderPage(
   db: Db,
   filter: UnpagedFilter,
   scope: OwnerScope,
-  page: { cursor?: string; take: number },
+  page: { cursor?: string; before?: string; take: number },
 ) {
-  const after = page.cursor
-    ? Prisma.sql`AND ("createdAt", "id") < (SELECT "createdAt", "id" FROM "Order" WHERE "id" = ${page.cursor})`
-    : Prisma.empty;
+  const sort = filter.sort ?? "newest";
+  const { columns, descending } = SORT_KEYS[sort];
+  const backwards = page.before !== undefined;
+  const keyset = page.before
+    ? Prisma.sql`AND ${beyond(scope, sort, page.before, "before")}`
+    : page.cursor
+      ? Prisma.sql`AND ${beyond(scope, sort, page.cursor, "after")}`
+      : Prisma.empty;
+  const direction = descending !== backwards ? "DESC" : "ASC";
+  const order = Prisma.raw(columns.map((c) => `"${c}" ${direction}`).join(", "));
   const picked = await db.prisma.$queryRaw<{ id: string }[]>`
-    SELECT "id" FROM "Order" WHERE ${whereOf(db, filter, scope)} ${after}
-    ORDER BY "createdAt" DESC, "id" DESC
+    SELECT "id" FROM "Order" WHERE ${whereOf(db, filter, scope)} ${keyset}
+    ORDER BY ${order}
     LIMIT ${page.take}`;
+  if (backwards) picked.reverse();
   if (picked.length === 0) return [];
   const rows = await db.prisma.order.findMany({ where: { id: { in: picked.map((p) => p.id) } } });
   const byId = new Map(rows.map((row) => [row.id, row]));
   return picked.flatMap((p) => byId.get(p.id) ?? []);
+}
+
+/** How many orders match the filter within the scope. */
+export async function countOrders(db: Db, filter: UnpagedFilter, scope: OwnerScope): Promise<number> {
+  const [row] = await db.prisma.$queryRaw<{ n: bigint | number }[]>`
+    SELECT COUNT(*) AS "n" FROM "Order" WHERE ${whereOf(db, filter, scope)}`;
+  return Number(row?.n ?? 0);
+}
+
+/** How many matching orders come before the order `id` in the filter's sort (a page's offset). */
+export async function countOrdersBefore(
+  db: Db,
+  filter: UnpagedFilter,
+  scope: OwnerScope,
+  id: string,
+): Promise<number> {
+  const [row] = await db.prisma.$queryRaw<{ n: bigint | number }[]>`
+    SELECT COUNT(*) AS "n" FROM "Order"
+    WHERE ${whereOf(db, filter, scope)} AND ${beyond(scope, filter.sort ?? "newest", id, "before")}`;
+  return Number(row?.n ?? 0);
+}
+
+async function existsBeyond(
+  db: Db,
+  filter: UnpagedFilter,
+  scope: OwnerScope,
+  id: string,
+  side: "after" | "before",
+): Promise<boolean> {
+  const rows = await db.prisma.$queryRaw<{ id: string }[]>`
+    SELECT "id" FROM "Order"
+    WHERE ${whereOf(db, filter, scope)} AND ${beyond(scope, filter.sort ?? "newest", id, side)} LIMIT 1`;
+  return rows.length > 0;
+}
+
+/**
+ * The listed IMEIs (each once, in the list's order) that no order matching the whole filter holds within
+ * the scope: an IMEI ordered only outside the other filters (another day, another service) is named too.
+ */
+async function imeisNotFound(db: Db, filter: UnpagedFilter, scope: OwnerScope): Promise<string[]> {
+  const listed = [...new Set(filter.imei ?? [])];
+  if (listed.length === 0) return [];
+  const found = await db.prisma.$queryRaw<{ imei: string }[]>`
+    SELECT DISTINCT "imei" FROM "Order" WHERE ${whereOf(db, filter, scope)}`;
+  const seen = new Set(found.map((r) => r.imei));
+  return listed.filter((imei) => !seen.has(imei));
+}
+
+/**
+ * One page of the history in the filter's sort, keyset-paged both ways (`cursor` forward, `before` back,
+ * so pages stay put while orders arrive), with the total and, for an IMEI list, the IMEIs not found.
+ */
+export async function listOrders(db: Db, filter: OrderFilter, scope: OwnerScope): Promise<OrdersPage> {
+  const { cursor, before, limit, ...unpaged } = filter;
+  assertConsistent(filter);
+  const [rows, total, notFound] = await Promise.all([
+    readOrderPage(db, unpaged, scope, { cursor, before, take: limit + 1 }),
+    countOrders(db, unpaged, scope),
+    unpaged.imei?.length ? imeisNotFound(db, unpaged, scope) : undefined,
+  ]);
+  // The extra row read says whether more lie in the direction read; the other side is asked.
+  const page = before ? rows.slice(Math.max(0, rows.length - limit)) : rows.slice(0, limit);
+  const first = page[0]?.id;
+  const last = page[page.length - 1]?.id;
+  const moreAhead = before
+    ? last !== undefined && (await existsBeyond(db, unpaged, scope, last, "after"))
+    : rows.length > limit;
+  const moreBehind = before
+    ? rows.length > limit
+    : cursor !== undefined &&
+      first !== undefined &&
+      (await existsBeyond(db, unpaged, scope, first, "before"));
+  return {
+    orders: page.map(toApiOrder),
+    total,
+    nextCursor: moreAhead ? last! : null,
+    prevCursor: moreBehind ? first! : null,
+    ...(notFound ? { notFound } : {}),
+  };
 }
 
 type OrderRow = {
@@ -97,16 +233,6 @@ export function toApiOrder(o: OrderRow): ApiOrder {
     errorKind: o.errorKind,
     errorMessage: o.errorMessage,
     settleNote: o.settleNote,
-  };
-}
-
-/** Newest first, keyset-paged on (createdAt, id) so pages stay stable while orders arrive. */
-export async function listOrders(db: Db, filter: OrderFilter, scope: OwnerScope): Promise<OrdersPage> {
-  const rows = await readOrderPage(db, filter, scope, { cursor: filter.cursor, take: filter.limit + 1 });
-  const page = rows.slice(0, filter.limit);
-  return {
-    orders: page.map(toApiOrder),
-    nextCursor: rows.length > filter.limit ? page[page.length - 1]!.id : null,
   };
 }
 

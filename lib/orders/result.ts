@@ -17,3 +17,20 @@ export function readOrderResult(row: { result: string | null; code: string | nul
   }
   return row.code === null ? null : parseResultCode(row.code);
 }
+
+/** The parsed fields the order history filters on, stored in their own indexed columns beside `result`. */
+export type ResultColumns = {
+  carrier: string | null;
+  simLock: string | null;
+  fmi: string | null;
+  model: string | null;
+};
+
+export function resultColumnsOf(result: OrderResult | null): ResultColumns {
+  return {
+    carrier: result?.carrier ?? null,
+    simLock: result?.simLock ?? null,
+    fmi: result?.fmi ?? null,
+    model: result?.model ?? null,
+  };
+}

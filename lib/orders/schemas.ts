@@ -7,6 +7,8 @@ import { z } from "zod";
 import { parsedResultSchema } from "@/lib/gsmfusion/result-schema";
 import { ERROR_CODES } from "@/lib/errors";
 import { decimalAmountSchema } from "@/lib/money";
+import { parseCalendarDay, startOfDay } from "@/lib/calendar-day";
+import { DEFAULT_TIME_ZONE, resolveTimeZone } from "@/lib/format";
 import { ORDER_STATES } from "./states";
 
 /** Most IMEIs one search (or export) of the order history takes. */
@@ -32,24 +34,105 @@ const imeiListSchema = z
   })
   .refine((list) => list.length <= MAX_IMEI_FILTER, "at most 10,000 IMEIs per search");
 
-const dateSchema = z
-  .string()
-  .refine((s) => !Number.isNaN(Date.parse(s)), "must be a date such as 2026-11-21")
-  .transform((s) => new Date(s));
+/** Shortest digit run `q=` searches for: fewer would match a large part of any history. */
+export const MIN_IMEI_SEARCH = 4;
 
-/** The query of GET /api/v1/orders and of its CSV export. */
+/** `q=`: one IMEI or a part of one, digits only (spaces and dashes are dropped). */
+const imeiSearchSchema = z
+  .string()
+  .transform((s) => s.replace(/[\s-]/g, ""))
+  .refine(
+    (s) => /^\d+$/.test(s) && s.length >= MIN_IMEI_SEARCH && s.length <= 17,
+    `must be ${MIN_IMEI_SEARCH} to 17 digits of an IMEI (any part of it): fewer digits would match a large part of the history`,
+  );
+
+/** `from` / `to`: a calendar day (YYYY-MM-DD, read in `tz`) or an exact instant (ISO 8601). */
+const daySchema = z
+  .string()
+  .refine(
+    (s) => parseCalendarDay(s) !== null || (/^\d{4}-\d{2}-\d{2}T/.test(s) && !Number.isNaN(Date.parse(s))),
+    "must be a day such as 2026-11-21 (or an ISO 8601 time such as 2026-11-21T09:30:00Z)",
+  );
+
+/** A result field's filter: compared case-insensitively with the stored value as a whole. */
+const resultFieldFilter = z.string().trim().min(1).max(200);
+
+/** The statuses the upstream reports for a placed order (stored as `upstreamStatus`). */
+export const UPSTREAM_STATUSES = ["pending", "in_process", "completed", "rejected"] as const;
+
+/** The sort orders of the history: newest first (default), oldest first, or by IMEI (ascending). */
+export const ORDER_SORTS = ["newest", "oldest", "imei"] as const;
+export type OrderSort = (typeof ORDER_SORTS)[number];
+
+const ORDER_STATE_MESSAGE = `must be one of ${ORDER_STATES.join(", ")}`;
+
+/**
+ * The query of GET /api/v1/orders and of its exports; every filter is ANDed. `from`/`to` are inclusive
+ * calendar days in `tz` (default UTC), read by `createdRangeOf`. `status` is the earlier name of `state`
+ * and still accepted. Field rules only (no rule across fields), so the exports can `omit` the paging.
+ */
 export const orderFilterSchema = z.object({
   imei: imeiListSchema.optional(),
-  status: z.enum(ORDER_STATES, { message: `must be one of ${ORDER_STATES.join(", ")}` }).optional(),
+  q: imeiSearchSchema.optional(),
+  state: z.enum(ORDER_STATES, { message: ORDER_STATE_MESSAGE }).optional(),
+  status: z.enum(ORDER_STATES, { message: ORDER_STATE_MESSAGE }).optional(),
+  upstreamStatus: z
+    .enum(UPSTREAM_STATUSES, { message: `must be one of ${UPSTREAM_STATUSES.join(", ")}` })
+    .optional(),
   serviceId: z.string().min(1).optional(),
   batchId: z.string().min(1).optional(),
-  from: dateSchema.optional(),
-  to: dateSchema.optional(),
+  /** An operator's user id; it narrows the caller's scope, never widens it. */
+  operator: z.string().min(1).max(100).optional(),
+  from: daySchema.optional(),
+  to: daySchema.optional(),
+  tz: z
+    .string()
+    .refine((tz) => resolveTimeZone(tz) === tz, "must be an IANA time zone such as Europe/Berlin")
+    .optional(),
   overdue: z.enum(["true", "false"]).optional(),
-  cursor: z.string().min(1).optional(),
+  carrier: resultFieldFilter.optional(),
+  simLock: resultFieldFilter.optional(),
+  fmi: resultFieldFilter.optional(),
+  model: resultFieldFilter.optional(),
+  sort: z.enum(ORDER_SORTS, { message: `must be one of ${ORDER_SORTS.join(", ")}` }).default("newest"),
+  /** The page after this order (`nextCursor`). */
+  cursor: z.string().min(1).max(100).optional(),
+  /** The page before this order (`prevCursor`). */
+  before: z.string().min(1).max(100).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 export type OrderFilter = z.infer<typeof orderFilterSchema>;
+
+/** The filter's rules across fields, as field issues (a 422 names each). */
+export function orderFilterIssues(
+  f: Pick<OrderFilter, "state" | "status" | "cursor" | "before" | "from" | "to" | "tz">,
+): { field: string; message: string }[] {
+  const issues: { field: string; message: string }[] = [];
+  if (f.status && f.state && f.status !== f.state)
+    issues.push({ field: "status", message: "give `state` or `status` (its earlier name), not both" });
+  if (f.cursor && f.before) issues.push({ field: "before", message: "give `cursor` or `before`, not both" });
+  const { createdFrom, createdBefore } = createdRangeOf(f);
+  if (createdFrom && createdBefore && createdFrom >= createdBefore)
+    issues.push({ field: "to", message: "must be the day of `from` or later" });
+  return issues;
+}
+
+/**
+ * `from`/`to` as instants: `createdFrom` the first instant of the day `from` in `tz` (default UTC),
+ * `createdBefore` the first instant after the day `to` (so both days are whole). An ISO time is taken as
+ * the instant itself (`to` inclusive).
+ */
+export function createdRangeOf(f: Pick<OrderFilter, "from" | "to" | "tz">): {
+  createdFrom?: Date;
+  createdBefore?: Date;
+} {
+  const zone = f.tz ?? DEFAULT_TIME_ZONE;
+  const day = (s: string, add: number) => (parseCalendarDay(s) ? startOfDay(s, zone, add) : null);
+  return {
+    createdFrom: f.from === undefined ? undefined : (day(f.from, 0) ?? new Date(f.from)),
+    createdBefore: f.to === undefined ? undefined : (day(f.to, 1) ?? new Date(new Date(f.to).getTime() + 1)),
+  };
+}
 
 const upstreamOrderIdSchema = z
   .string()
@@ -183,7 +266,17 @@ export type ApiOrder = z.infer<typeof apiOrderSchema>;
 
 export const ordersPageSchema = z.object({
   orders: z.array(apiOrderSchema),
+  /** How many orders match the filter in all (every page). */
+  total: z.number().int(),
+  /** Pass as `cursor` for the next page; null on the last. */
   nextCursor: z.string().nullable(),
+  /** Pass as `before` for the previous page; null on the first. */
+  prevCursor: z.string().nullable(),
+  /**
+   * With an `imei` list: the listed IMEIs (normalised, each once, in the list's order) that no order
+   * matching every other filter holds among the orders the caller may see; absent without a list.
+   */
+  notFound: z.array(z.string()).optional(),
 });
 export type OrdersPage = z.infer<typeof ordersPageSchema>;
 

@@ -9,6 +9,7 @@ import type { Db } from "@/lib/db";
 import { parseResultCode, type GsmFusionClient, type UpstreamOrder } from "@/lib/gsmfusion";
 import { log } from "@/lib/log";
 import { listDueOrders, listSubmittedOrderIds, type DueOrder } from "./queries";
+import { resultColumnsOf } from "./result";
 import type { SyncFilter, SyncResult } from "./schemas";
 import { isInstantDelivery, nextCheckDelayMs } from "./sync-schedule";
 import { finishBatchIfDone, leaseDueOrders, recordFinalStatus, scheduleNextCheck } from "./transitions";
@@ -37,12 +38,13 @@ async function recordAnswer(
 ): Promise<void> {
   const overdue = isOverdue(order, now);
   if (answer && (answer.status === "completed" || answer.status === "rejected")) {
-    const parsed = answer.code ? JSON.stringify(parseResultCode(answer.code)) : null;
+    const parsed = answer.code ? parseResultCode(answer.code) : null;
     const changed = await recordFinalStatus(db, {
       orderId: order.id,
       status: answer.status,
       code: answer.code,
-      result: parsed,
+      result: parsed ? JSON.stringify(parsed) : null,
+      fields: resultColumnsOf(parsed),
       overdue,
       now,
     });

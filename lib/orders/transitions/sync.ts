@@ -5,6 +5,8 @@
 import { Prisma } from "@/lib/generated/sqlite/client";
 import type { Db } from "@/lib/db";
 import { sqlList } from "@/lib/db/sql-list";
+import type { ResultColumns } from "../result";
+import { searchKey } from "../search-key";
 import type { SyncFilter } from "../schemas";
 
 /**
@@ -44,7 +46,10 @@ export async function leaseDueOrders(
   return leased.map((r) => r.id);
 }
 
-/** submitted → completed | rejected with the upstream's raw code and the parsed result (JSON). */
+/**
+ * submitted → completed | rejected with the upstream's raw code, the parsed result (JSON) and its filtered
+ * fields; their search keys are computed here by the database (`searchKey`, as the backfill and filters do).
+ */
 export async function recordFinalStatus(
   db: Db,
   input: {
@@ -52,15 +57,19 @@ export async function recordFinalStatus(
     status: "completed" | "rejected";
     code: string | null;
     result: string | null;
+    fields: ResultColumns;
     overdue: boolean;
     now: Date;
   },
 ): Promise<boolean> {
-  const { status, now } = input;
+  const { status, now, fields } = input;
   const count = await db.write(
     (prisma) => prisma.$executeRaw`
       UPDATE "Order" SET "state" = ${status}, "upstreamStatus" = ${status}, "code" = ${input.code},
-        "result" = ${input.result}, "finishedAt" = ${now}, "lastCheckedAt" = ${now}, "nextCheckAt" = NULL,
+        "result" = ${input.result}, "carrier" = ${fields.carrier}, "simLock" = ${fields.simLock},
+        "fmi" = ${fields.fmi}, "model" = ${fields.model}, "carrierKey" = ${searchKey(fields.carrier)},
+        "simLockKey" = ${searchKey(fields.simLock)}, "fmiKey" = ${searchKey(fields.fmi)},
+        "modelKey" = ${searchKey(fields.model)}, "finishedAt" = ${now}, "lastCheckedAt" = ${now}, "nextCheckAt" = NULL,
         "checkCount" = "checkCount" + 1, "overdue" = ${input.overdue}, "updatedAt" = ${now},
         "stateActor" = 'sync', "stateReason" = ${`upstream status ${status}`}
       WHERE "id" = ${input.orderId} AND "state" = 'submitted'`,
