@@ -290,6 +290,8 @@ test.describe("failures the sandbox does not produce (API answers stubbed in the
       ownerId: "stub-operator",
       total: 3,
       toSubmit: 3,
+      invalid: 0,
+      duplicatesInBatch: 0,
       counts: {
         queued: 1,
         submitting: 0,
@@ -300,6 +302,7 @@ test.describe("failures the sandbox does not produce (API answers stubbed in the
         failed: 0,
         uncertain: 1,
         cancelled: 0,
+        skipped: 0,
       },
       cost: { estimated: "0.24", placed: "0.08", uncertain: "0.08", writtenOff: "0.00" },
       createdAt: "2026-11-21T10:00:00.000Z",

@@ -102,8 +102,13 @@ export const batchProgressSchema = z.object({
   service: serviceRefSchema,
   sourceName: z.string(),
   ownerId: z.string(),
+  /** Uploaded lines, blank ones aside: invalid + duplicatesInBatch + every count below. */
   total: count,
   toSubmit: count,
+  invalid: count,
+  /** Lines repeating an IMEI of an earlier line of the same upload: they get that line's result. */
+  duplicatesInBatch: count,
+  /** Orders by state; `skipped`: repeats of earlier orders, not placed, their results reused ($0.00). */
   counts: z.object(
     Object.fromEntries(BATCH_COUNT_KEYS.map((key) => [key, count])) as Record<CountKey, typeof count>,
   ),
