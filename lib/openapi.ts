@@ -31,7 +31,7 @@ import {
   validationDetailsSchema,
   type ErrorCode,
 } from "@/lib/errors";
-import { EXPORT_COLUMNS } from "@/lib/orders/queries";
+import { EXPORT_COLUMNS, exportOptionsSchema } from "@/lib/orders/export";
 import {
   apiOrderSchema,
   orderDetailSchema,
@@ -164,6 +164,16 @@ const orderFilterDescriptions = {
   overdue: "Only orders past (true) or within (false) their service's delivery time.",
   cursor: "`nextCursor` of the previous page.",
   limit: "Orders per page.",
+};
+
+const exportQueryExtras = {
+  ...exportOptionsSchema.shape,
+  tz: z.string().optional(),
+};
+const exportQueryDescriptions = {
+  layout:
+    "`standard`: the site's Advanced Export columns; `extended`: also batch, line, operator, the full result and every timestamp.",
+  tz: "The IANA time zone dates are written in (e.g. Europe/Berlin); default: the `tz` cookie, else UTC.",
 };
 
 export const OPERATIONS: ApiOperation[] = [
@@ -317,32 +327,38 @@ export const OPERATIONS: ApiOperation[] = [
     success: { status: 200, description: "One page of orders.", json: ordersPageSchema },
     errors: ["validation_failed"],
   },
-  {
+  ...(["csv", "xlsx"] as const).map((format): ApiOperation => ({
     method: "GET",
-    path: "/api/v1/orders/export.csv",
-    operationId: "exportOrdersCsv",
+    path: `/api/v1/orders/export.${format}`,
+    operationId: format === "csv" ? "exportOrdersCsv" : "exportOrdersXlsx",
     tag: "orders",
-    summary: "The filtered order history as CSV (every page), streamed",
+    summary: `The filtered order history as ${format === "csv" ? "CSV" : "an Excel workbook"} (every page), streamed`,
     description:
-      "Takes the filters of GET /api/v1/orders, without paging, and holds the orders the user may see, as that list does. Each export is audited.",
+      "Takes the filters of GET /api/v1/orders, without paging, and holds the orders the user may see, as that list does. " +
+      "Dates are written as the wall-clock time of `tz` (else the `tz` cookie, else UTC). Each export is audited.",
     query: {
-      schema: orderFilterSchema.omit({ cursor: true, limit: true }),
-      descriptions: orderFilterDescriptions,
+      schema: orderFilterSchema.omit({ cursor: true, limit: true }).extend(exportQueryExtras),
+      descriptions: { ...orderFilterDescriptions, ...exportQueryDescriptions },
     },
     success: {
       status: 200,
-      description: "A CSV file (sent as an attachment) in the site's Advanced Export column order.",
+      description:
+        format === "csv"
+          ? "A CSV file (an attachment): UTF-8 with a byte-order mark, RFC 4180, prices as plain numbers."
+          : "An XLSX workbook (an attachment): IMEIs and ids as text, prices as numbers, dates as dates, a frozen header.",
       content: {
-        "text/csv": {
-          schema: {
-            type: "string",
-            description: `A header line, \`${EXPORT_COLUMNS.join(",")}\`, then an order a line.`,
+        [format === "csv" ? "text/csv" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]:
+          {
+            schema: {
+              type: "string",
+              ...(format === "xlsx" ? { format: "binary" } : {}),
+              description: `Columns (standard layout): ${EXPORT_COLUMNS.standard.map((c) => c.header).join(", ")}. Extended layout: ${EXPORT_COLUMNS.extended.map((c) => c.header).join(", ")}.`,
+            },
           },
-        },
       },
     },
     errors: ["validation_failed"],
-  },
+  })),
   {
     method: "GET",
     path: "/api/v1/orders/{id}",

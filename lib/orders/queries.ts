@@ -1,5 +1,5 @@
 /**
- * Reading orders: the history filters, one order with its events, the CSV export, and the reads the
+ * Reading orders: the history filters, one order with its events, the pages exports read, and the reads the
  * worker, status sync and resolving need (every write lives in transitions/).
  */
 import { ownerWhere, type OwnerScope } from "@/lib/auth/permissions";
@@ -8,17 +8,13 @@ import { sqlList } from "@/lib/db/sql-list";
 import { Prisma } from "@/lib/generated/sqlite/client";
 import { notFound } from "@/lib/errors";
 import { toDecimalString } from "@/lib/money";
-import { toCsvCell } from "./csv-cell";
 import { readOrderResult } from "./result";
 import type { ApiOrder, OrderDetail, OrderFilter, OrdersPage, SyncFilter } from "./schemas";
 import type { OrderState } from "./states";
 
 export type { ApiOrder, OrderDetail, OrderFilter } from "./schemas";
 
-type UnpagedFilter = Omit<OrderFilter, "cursor" | "limit">;
-
-// Orders per page of the export: a page of ids stays within Prisma's 999 bound values on SQLite.
-const EXPORT_PAGE = 500;
+export type UnpagedFilter = Omit<OrderFilter, "cursor" | "limit">;
 
 /** The history filter within the scope, as SQL conditions; the IMEI list is one parameter however long (lib/db/sql-list.ts). */
 function whereOf(db: Db, filter: UnpagedFilter, scope: OwnerScope): Prisma.Sql {
@@ -41,7 +37,7 @@ function whereOf(db: Db, filter: UnpagedFilter, scope: OwnerScope): Prisma.Sql {
  * The ids are picked in SQL (Prisma would refuse a long IMEI list with orderBy and take), then the rows
  * are read by id: a page is at most 501 ids, which Prisma's own `in` handles.
  */
-async function readOrderPage(
+export async function readOrderPage(
   db: Db,
   filter: UnpagedFilter,
   scope: OwnerScope,
@@ -148,71 +144,6 @@ export async function getOrder(db: Db, id: string, scope: OwnerScope): Promise<O
       at: e.createdAt.toISOString(),
     })),
   };
-}
-
-export const EXPORT_COLUMNS = [
-  "SERVICE",
-  "IMEI NO.",
-  "CREDITS",
-  "STATUS",
-  "CODE",
-  "IMEI 2",
-  "CARRIER",
-  "SIMLOCK",
-  "MODEL",
-  "FMI",
-  "ORDER DATE",
-  "UPSTREAM ID",
-  "STATE",
-] as const;
-
-/**
- * The export in the site's "Advanced Export" column order (plus our ids), streamed page by page so
- * 20,000 rows never sit in memory at once. The header comes with the first page: a failing first read
- * is then an error answer (see exportOrders), not a file that stops after its header.
- */
-export async function* exportOrdersCsv(
-  db: Db,
-  filter: UnpagedFilter,
-  scope: OwnerScope,
-): AsyncGenerator<string> {
-  const titles = new Map(
-    (await db.prisma.service.findMany({ select: { id: true, title: true } })).map((s) => [s.id, s.title]),
-  );
-  let header = EXPORT_COLUMNS.join(",") + "\r\n";
-  let cursor: string | undefined;
-  for (;;) {
-    const rows = await readOrderPage(db, filter, scope, { cursor, take: EXPORT_PAGE });
-    if (rows.length === 0) {
-      if (header) yield header;
-      return;
-    }
-    let chunk = header;
-    header = "";
-    for (const o of rows) {
-      const r = readOrderResult(o);
-      chunk +=
-        [
-          titles.get(o.serviceId) ?? o.serviceId,
-          o.imei,
-          `$${toDecimalString(o.priceMicros)}`,
-          o.upstreamStatus ?? o.state,
-          r?.text.split("\n").join(" - "),
-          r?.imei2,
-          r?.carrier,
-          r?.simLock,
-          r?.model,
-          r?.fmi,
-          (o.placedAt ?? o.createdAt).toISOString().replace("T", " ").slice(0, 19),
-          o.upstreamOrderId,
-          o.state,
-        ]
-          .map(toCsvCell)
-          .join(",") + "\r\n";
-    }
-    yield chunk;
-    cursor = rows[rows.length - 1]!.id;
-  }
 }
 
 /** Which placed orders status sync asks about; a filter means "now, whatever their schedule". */

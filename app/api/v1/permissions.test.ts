@@ -9,6 +9,7 @@
  * acting on it is a 403 that changes nothing. An admin sees and acts on everything, and is the audited actor.
  */
 import path from "node:path";
+import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { shopSettingsSchema } from "@/lib/admin/schemas";
 import { readShopSettings, updateShopSettings } from "@/lib/admin/settings";
@@ -165,6 +166,22 @@ const ROUTES: Record<string, ObjectRoute | ListRoute | BulkRoute | UnownedRoute 
         for (const line of (await response.text()).trim().split("\r\n").slice(1)) {
           imeis.add(line.split(",")[1]!);
         }
+      }
+      return imeis;
+    },
+  },
+  "GET /api/v1/orders/export.xlsx": {
+    kind: "list",
+    reach: async ({ call, as, owned }) => {
+      const imeis = new Set<string>();
+      for (const query of ["", `batchId=${owned.placedBatchId}`]) {
+        const response = await call("GET /api/v1/orders/export.xlsx", as, { query });
+        expect(response.status).toBe(200);
+        const workbook = new ExcelJS.Workbook();
+        await workbook.xlsx.load(await response.arrayBuffer());
+        workbook.worksheets[0]!.eachRow((row, number) => {
+          if (number > 1) imeis.add(String(row.getCell(2).value));
+        });
       }
       return imeis;
     },
