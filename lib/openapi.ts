@@ -32,6 +32,7 @@ import {
   type ErrorCode,
 } from "@/lib/errors";
 import { EXPORT_COLUMNS, exportOptionsSchema } from "@/lib/orders/export";
+import { RESULTS_COLUMNS } from "@/lib/batches/results";
 import {
   apiOrderSchema,
   orderDetailSchema,
@@ -315,6 +316,37 @@ export const OPERATIONS: ApiOperation[] = [
     success: { status: 200, description: "The event stream.", events: batchEvents },
     errors: ["not_found", "rate_limited"],
   },
+  ...(["csv", "xlsx"] as const).map((format): ApiOperation => ({
+    method: "GET",
+    path: `/api/v1/batches/{id}/results.${format}`,
+    operationId: format === "csv" ? "batchResultsCsv" : "batchResultsXlsx",
+    tag: "batches",
+    summary: `A batch's results, one row per uploaded line in upload order, as ${format === "csv" ? "CSV" : "an Excel workbook"}`,
+    description:
+      "The file to paste back beside the uploaded sheet: every non-blank uploaded line, in order, with its cell as uploaded, the normalised IMEI, the order's state, upstream status, result text and parsed fields, the price and the upstream order id. " +
+      "A line repeating an earlier line of the file carries that line's result (NOTE `same as line N`, price 0); an IMEI skipped as ordered before carries the earlier order's result (NOTE `ordered before on DATE — result reused`, price 0); an invalid line has the reason in NOTE and no price. " +
+      "Works for drafts and running batches (what is known so far). Whoever may see the batch may download it; another's batch is a 404. Each download is audited. " +
+      "The date in a NOTE is the day in the `tz` query parameter's IANA zone (else the `tz` cookie, else UTC).",
+    pathParams: idParam("batch"),
+    success: {
+      status: 200,
+      description:
+        format === "csv"
+          ? "A CSV file (an attachment): UTF-8 with a byte-order mark, RFC 4180, prices as plain numbers."
+          : "An XLSX workbook (an attachment): IMEIs and ids as text, prices as numbers, a frozen header.",
+      content: {
+        [format === "csv" ? "text/csv" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]:
+          {
+            schema: {
+              type: "string",
+              ...(format === "xlsx" ? { format: "binary" } : {}),
+              description: `Columns: ${RESULTS_COLUMNS.map((c) => c.header).join(", ")}.`,
+            },
+          },
+      },
+    },
+    errors: ["not_found"],
+  })),
   {
     method: "GET",
     path: "/api/v1/orders",

@@ -6,7 +6,8 @@
 import type { Db } from "@/lib/db";
 import { RESULT_FIELDS, type ResultField } from "@/lib/gsmfusion/result-schema";
 import { formatDateTime } from "@/lib/format";
-import { toDecimalString } from "@/lib/money";
+import type { ExportColumn } from "@/lib/export/columns";
+import type { Micros } from "@/lib/money";
 import { readOrderResult } from "@/lib/orders/result";
 import { ORDERED_STATES } from "@/lib/orders/states";
 
@@ -40,41 +41,29 @@ export type ResultsRow = {
   /** The result text, one line per `<br>`. */
   result: string;
   fields: Partial<Record<ResultField, string>>;
-  /** In dollars; 0 for a line not charged (a repeat, a skipped or not placed order); null for an invalid line. */
-  price: number | null;
+  /** 0 for a line not charged (a repeat, a skipped or not placed order); null for an invalid line. */
+  price: Micros | null;
   upstreamOrderId: string;
   note: string;
 };
 
-/** The file's columns, in order: a key of ResultsRow (or a parsed field) and its header. */
-export const RESULTS_COLUMNS: { key: string; header: string }[] = [
-  { key: "line", header: "LINE" },
-  { key: "input", header: "INPUT" },
-  { key: "imei", header: "IMEI" },
-  { key: "state", header: "STATE" },
-  { key: "status", header: "STATUS" },
-  { key: "result", header: "RESULT" },
-  ...PARSED_FIELDS.map(({ field, header }) => ({ key: `fields.${field}`, header })),
-  { key: "price", header: "PRICE" },
-  { key: "upstreamOrderId", header: "UPSTREAM ORDER ID" },
-  { key: "note", header: "NOTE" },
+/** The file's columns, in order; the same for every batch, whatever its results hold. */
+export const RESULTS_COLUMNS: readonly ExportColumn<ResultsRow>[] = [
+  { header: "LINE", kind: "number", value: (r) => r.line },
+  { header: "INPUT", kind: "text", value: (r) => r.input },
+  { header: "IMEI", kind: "text", value: (r) => r.imei },
+  { header: "STATE", kind: "text", value: (r) => r.state },
+  { header: "STATUS", kind: "text", value: (r) => r.status },
+  { header: "RESULT", kind: "multiline", value: (r) => r.result },
+  ...PARSED_FIELDS.map(({ field, header }): ExportColumn<ResultsRow> => ({
+    header,
+    kind: "text",
+    value: (r) => r.fields[field],
+  })),
+  { header: "PRICE", kind: "money", value: (r) => r.price },
+  { header: "UPSTREAM ORDER ID", kind: "text", value: (r) => r.upstreamOrderId },
+  { header: "NOTE", kind: "text", value: (r) => r.note },
 ];
-
-/** One row's cells in RESULTS_COLUMNS order. */
-export function resultsCells(row: ResultsRow): (string | number | null)[] {
-  return [
-    row.line,
-    row.input,
-    row.imei,
-    row.state,
-    row.status,
-    row.result,
-    ...PARSED_FIELDS.map(({ field }) => row.fields[field] ?? ""),
-    row.price,
-    row.upstreamOrderId,
-    row.note,
-  ];
-}
 
 type RawLine = {
   seq: number | bigint;
@@ -110,14 +99,14 @@ function toDate(value: Date | string | number): Date {
 const ORDERED = new Set<string>(ORDERED_STATES);
 
 /** What the line costs: the order's price if it is (or may be) charged, else 0; an invalid line none. */
-function priceOf(raw: RawLine): number | null {
+function priceOf(raw: RawLine): Micros | null {
   if (raw.kind === "invalid") return null;
-  if (raw.kind === "repeat" || raw.state === null) return 0;
+  if (raw.kind === "repeat" || raw.state === null) return 0n;
   const charged =
     ORDERED.has(raw.state) ||
     raw.state === "draft" ||
     (raw.state === "failed" && raw.errorKind === "written_off");
-  return charged ? Number(toDecimalString(BigInt(raw.priceMicros ?? 0))) : 0;
+  return charged ? BigInt(raw.priceMicros ?? 0) : 0n;
 }
 
 function toRow(raw: RawLine, timeZone: string): ResultsRow {
@@ -158,14 +147,14 @@ function toRow(raw: RawLine, timeZone: string): ResultsRow {
 }
 
 /**
- * The results rows of a batch, in upload order. The caller has checked the user may see the batch.
- * `timeZone` is the viewer's, for the dates in notes.
+ * The results rows of a batch in upload order, a page (PAGE lines) at a time. The caller has checked the
+ * user may see the batch. `timeZone` is the viewer's, for the dates in notes.
  */
-export async function* readBatchResults(
+export async function* readBatchResultPages(
   db: Db,
   batchId: string,
   options: { timeZone: string },
-): AsyncGenerator<ResultsRow> {
+): AsyncGenerator<ResultsRow[]> {
   let after = 0;
   for (;;) {
     const page = await db.prisma.$queryRaw<RawLine[]>`
@@ -181,8 +170,17 @@ export async function* readBatchResults(
       WHERE l."batchId" = ${batchId} AND l."seq" > ${after}
       ORDER BY l."seq"
       LIMIT ${PAGE}`;
-    for (const raw of page) yield toRow(raw, options.timeZone);
+    if (page.length > 0) yield page.map((raw) => toRow(raw, options.timeZone));
     if (page.length < PAGE) return;
     after = Number(page[page.length - 1]!.seq);
   }
+}
+
+/** The same rows one by one. */
+export async function* readBatchResults(
+  db: Db,
+  batchId: string,
+  options: { timeZone: string },
+): AsyncGenerator<ResultsRow> {
+  for await (const page of readBatchResultPages(db, batchId, options)) yield* page;
 }
