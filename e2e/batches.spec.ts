@@ -334,6 +334,7 @@ test.describe("failures the sandbox does not produce (API answers stubbed in the
       errorKind: null,
       errorMessage: null,
       settleNote: null,
+      reusedFromId: null,
       ...extra,
     });
     let uncertainResolved = false;
@@ -348,7 +349,7 @@ test.describe("failures the sandbox does not produce (API answers stubbed in the
       return route.fulfill({ json: progress });
     });
     await page.route(
-      (url) => url.pathname === "/api/v1/orders",
+      (url) => url.pathname === `/api/v1/batches/${batchId}/orders`,
       (route: Route) =>
         route.fulfill({
           json: {
@@ -367,8 +368,10 @@ test.describe("failures the sandbox does not produce (API answers stubbed in the
               }),
               order("o-2", "356938035643809", 3, uncertainResolved ? "submitted" : "uncertain"),
               order("o-3", "490154203237518", 4, "queued"),
-            ],
-            nextCursor: null,
+            ].map((o) => ({ ...o, reusedFrom: null })),
+            total: 3,
+            page: 1,
+            pageCount: 1,
           },
         }),
     );

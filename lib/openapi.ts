@@ -16,6 +16,8 @@ import {
 } from "@/lib/auth/schemas";
 import {
   BATCH_EVENTS,
+  batchOrdersPageSchema,
+  batchOrdersQuerySchema,
   batchProgressSchema,
   confirmBatchSchema,
   createDraftSchema,
@@ -315,6 +317,28 @@ export const OPERATIONS: ApiOperation[] = [
     ],
     success: { status: 200, description: "The event stream.", events: batchEvents },
     errors: ["not_found", "rate_limited"],
+  },
+  {
+    method: "GET",
+    path: "/api/v1/batches/{id}/orders",
+    operationId: "listBatchOrders",
+    tag: "batches",
+    summary: "A batch's orders in upload order (or by IMEI or state), a page at a time",
+    description:
+      "Sorted by `sort` (`line`: upload order, the default; `imei`; `state`, upload order within). A `skipped` order (a repeat of an IMEI ordered before for the service, not placed) carries `reusedFrom`: the earlier order whose result it reuses. Whoever may see the batch may list it; another's batch is a 404.",
+    pathParams: idParam("batch"),
+    query: {
+      schema: batchOrdersQuerySchema,
+      descriptions: {
+        state: "Only orders in this state.",
+        sort: "`line` (upload order), `imei` or `state`.",
+        dir: "`asc` (default) or `desc`.",
+        page: "1-based page number.",
+        limit: "Orders per page, 1–500 (default 100).",
+      },
+    },
+    success: { status: 200, description: "One page of the batch's orders.", json: batchOrdersPageSchema },
+    errors: ["not_found", "validation_failed"],
   },
   ...(["csv", "xlsx"] as const).map((format): ApiOperation => ({
     method: "GET",

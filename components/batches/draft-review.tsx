@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useState } from "react";
 import { stateInfo } from "@/components/orders/order-states";
 import { Alert } from "@/components/ui/alert";
@@ -74,7 +75,7 @@ export function DraftReview({
             <Fact label="Lines read" value={formatCount(draft.total)} />
             <Fact label="Invalid (skipped)" value={formatCount(draft.invalid.length)} />
             <Fact label="Repeated in the file" value={formatCount(draft.duplicatesInBatch)} />
-            <Fact label="Ordered before" value={formatCount(repeats)} />
+            <Fact label="Ordered before (result reused)" value={formatCount(repeats)} testId="reused-count" />
           </dl>
         </div>
 
@@ -98,16 +99,21 @@ export function DraftReview({
 
       {repeats > 0 ? (
         <div className="space-y-3">
-          <h3 className="text-sm font-semibold text-slate-900">
-            {plural(repeats, "IMEI")} already ordered for this service: skipped unless you order them again
+          <h3 className="text-sm font-semibold text-slate-900" data-testid="reused-heading">
+            {reorderRepeats
+              ? `${plural(repeats, "IMEI")} ordered before for this service: ordered and paid again`
+              : `${plural(repeats, "IMEI")} already checked: their results will be reused, ${formatMoney("0")}`}
           </h3>
+          <p className="text-sm text-slate-600">
+            Each was ordered before for this service in another batch. They are not placed again: the batch
+            page and the results file show the earlier order&apos;s result for them.
+          </p>
           <Table caption="IMEIs ordered before">
             <THead>
               <Tr>
                 <Th className="w-20 text-right">Line</Th>
                 <Th>IMEI</Th>
                 <Th>Earlier order</Th>
-                <Th>State</Th>
               </Tr>
             </THead>
             <TBody>
@@ -115,9 +121,14 @@ export function DraftReview({
                 <Tr key={`${o.imei}-${o.orderId}-${i}`}>
                   <Td className="text-right font-mono text-slate-600 tabular-nums">{o.line}</Td>
                   <Td className="font-mono">{o.imei}</Td>
-                  <Td className="font-mono text-slate-600">#{o.orderId}</Td>
                   <Td>
-                    <Badge tone={stateInfo(o.state).tone}>{stateInfo(o.state).label}</Badge>
+                    <Link
+                      href={`/orders/${o.orderId}`}
+                      className="text-indigo-700 underline-offset-2 hover:underline"
+                    >
+                      <Badge tone={stateInfo(o.state).tone}>{stateInfo(o.state).label}</Badge>
+                      <span className="sr-only">: open the earlier order</span>
+                    </Link>
                   </Td>
                 </Tr>
               ))}
@@ -136,8 +147,8 @@ export function DraftReview({
               className="mt-0.5 size-4 rounded border-slate-300 text-indigo-600 focus:ring-indigo-500"
             />
             <span>
-              Order these {formatCount(repeats)} again (they are paid again: the total becomes{" "}
-              {formatMoney(draft.estimatedCostWithRepeats)})
+              Order these {formatCount(repeats)} again instead of reusing their results (they are paid again:
+              the total becomes {formatMoney(draft.estimatedCostWithRepeats)})
             </span>
           </label>
         </div>
