@@ -8,11 +8,12 @@ import { ownerScopeFor } from "@/lib/auth/permissions";
 import { formatDateTime } from "@/lib/format";
 import { describeEachDb } from "@/lib/test/db";
 import { driveOrder, type DriveTo } from "@/lib/test/drive-order";
-import { createEngineFixture, makeImeis, type EngineFixture } from "@/lib/test/engine-fixtures";
+import { createEngineFixture, insertUser, makeImeis, type EngineFixture } from "@/lib/test/engine-fixtures";
 import { captureLogs } from "@/lib/test/order-invariants";
 import { cancelBatch } from "./cancel";
 import { confirmBatch } from "./confirm";
 import { createDraft } from "./create-draft";
+import { listBatchOrders } from "./orders";
 import { getBatchProgress } from "./progress";
 import { readBatchResults, type ResultsRow } from "./results";
 import { BATCH_COUNT_KEYS } from "./schemas";
@@ -165,5 +166,34 @@ describeEachDb("batch results", (provider) => {
     expect(progress.invalid + progress.duplicatesInBatch + byState).toBe(progress.total);
     expect((await rowsOf(f, draft.id)).length).toBe(progress.total);
     expect(progress.total).toBe(7);
+  });
+
+  it("lists the batch's orders in upload order, or by IMEI or state with upload order within", async () => {
+    const imeis = makeImeis(4, 780);
+    const [a, b, c, d] = [...imeis].sort().reverse(); // upload order opposite to IMEI order
+    const draft = await createDraft(f.db, f.operator, { serviceId: "1739", imeis: [a!, b!, c!, d!] });
+    await confirmBatch(f.db, f.operator, draft.id);
+    await drive(draft.id, b!, { to: "completed", code: CODE });
+    await drive(draft.id, d!, { to: "completed", code: CODE });
+    const list = (query: object) =>
+      listBatchOrders(f.db, f.operator, draft.id, {
+        sort: "line",
+        dir: "asc",
+        page: 1,
+        limit: 100,
+        ...query,
+      });
+    const imeisOf = async (query: object) => (await list(query)).orders.map((o) => o.imei);
+    expect(await imeisOf({})).toEqual([a, b, c, d]);
+    expect(await imeisOf({ dir: "desc" })).toEqual([d, c, b, a]);
+    expect(await imeisOf({ sort: "imei" })).toEqual([d, c, b, a]);
+    expect(await imeisOf({ sort: "state" })).toEqual([b, d, a, c]); // completed, then queued
+    expect(await imeisOf({ state: "queued" })).toEqual([a, c]);
+    const paged = await list({ limit: 3, page: 2 });
+    expect([paged.orders.map((o) => o.imei), paged.total, paged.pageCount]).toEqual([[d], 4, 2]);
+    const stranger = await insertUser(f.db, "stranger@test.local", "operator");
+    await expect(
+      listBatchOrders(f.db, stranger, draft.id, { sort: "line", dir: "asc", page: 1, limit: 10 }),
+    ).rejects.toMatchObject({ code: "not_found" });
   });
 });
