@@ -69,7 +69,7 @@ test("the results file lines up with the uploaded sheet, line by line, as CSV an
   });
   await page.getByRole("button", { name: "Review cost" }).click();
   await expect(page.getByTestId("reused-heading")).toHaveText(
-    "1 IMEI already checked: their results will be reused, $0.00",
+    "1 IMEI already checked: its result will be reused, $0.00",
   );
   await expect(page.getByTestId("orders-to-place")).toHaveText("4");
   await page.screenshot({ path: testInfo.outputPath("preview-with-repeats.png"), fullPage: true });

@@ -31,7 +31,12 @@ async function completeAll(db: Db, batchId: string): Promise<void> {
     limit: 100_000,
     leaseMs: 600_000,
   });
-  for (const order of claimed) {
+  // 16 at a time: PostgreSQL takes them side by side; SQLite's write lock serialises them anyway.
+  let next = 0;
+  const lane = async () => {
+    while (next < claimed.length) await complete(claimed[(next += 1) - 1]!);
+  };
+  const complete = async (order: { id: string }) => {
     const now = new Date();
     await markSubmitting(db, { orderId: order.id, workerId: "bench", leaseMs: 600_000, now });
     await recordPlaced(db, {
@@ -50,7 +55,8 @@ async function completeAll(db: Db, batchId: string): Promise<void> {
       overdue: false,
       now,
     });
-  }
+  };
+  await Promise.all(Array.from({ length: 16 }, lane));
 }
 
 async function measure<T>(run: () => Promise<T>): Promise<{ ms: number; peakMb: number; value: T }> {
@@ -110,6 +116,8 @@ export async function benchResults(db: Db, user: AppUser, lines = 20_000): Promi
   const draft = await createDraft(db, user, { serviceId: "1739", csv: rows.join("\n"), name: "bench.csv" });
   await confirmBatch(db, user, draft.id);
   await completeAll(db, draft.id);
+  // Fresh planner statistics, as autovacuum keeps them on a running PostgreSQL after 60,000 writes.
+  if (db.provider === "postgresql") await db.prisma.$executeRaw`ANALYZE`;
   const setupS = (performance.now() - t0) / 1000;
 
   // The ideal: the same rows read and shaped, no file written.

@@ -33,6 +33,7 @@ export function DraftReview({
 }) {
   const [reorderRepeats, setReorderRepeats] = useState(false);
   const repeats = new Set(draft.alreadyOrdered.map((o) => o.imei)).size;
+  const one = repeats === 1;
   const cost = reorderRepeats ? draft.estimatedCostWithRepeats : draft.estimatedCost;
   const count = reorderRepeats ? draft.toSubmitWithRepeats : draft.toSubmit;
   const total = formatMoney(cost);
@@ -102,11 +103,11 @@ export function DraftReview({
           <h3 className="text-sm font-semibold text-slate-900" data-testid="reused-heading">
             {reorderRepeats
               ? `${plural(repeats, "IMEI")} ordered before for this service: ordered and paid again`
-              : `${plural(repeats, "IMEI")} already checked: their results will be reused, ${formatMoney("0")}`}
+              : `${plural(repeats, "IMEI")} already checked: ${one ? "its result" : "their results"} will be reused, ${formatMoney("0")}`}
           </h3>
           <p className="text-sm text-slate-600">
-            Each was ordered before for this service in another batch. They are not placed again: the batch
-            page and the results file show the earlier order&apos;s result for them.
+            {one ? "It was" : "Each was"} ordered before for this service in another batch and is not placed
+            again: the batch page and the results file show the earlier order&apos;s result.
           </p>
           <Table caption="IMEIs ordered before">
             <THead>
@@ -147,7 +148,9 @@ export function DraftReview({
               className="mt-0.5 size-4 rounded border-slate-300 text-indigo-600 focus:ring-indigo-500"
             />
             <span>
-              Order these {formatCount(repeats)} again instead of reusing their results (they are paid again:
+              {one
+                ? "Order it again instead of reusing its result (paid again:"
+                : `Order these ${formatCount(repeats)} again instead of reusing their results (paid again:`}{" "}
               the total becomes {formatMoney(draft.estimatedCostWithRepeats)})
             </span>
           </label>
