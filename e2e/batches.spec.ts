@@ -91,7 +91,7 @@ test("a CSV is previewed, priced, confirmed once and followed until every order 
   await expect(page.getByTestId("preview-valid")).toHaveText("8");
   await page.getByRole("button", { name: "Review cost" }).click();
   await expect(page.getByTestId("estimated-total")).toHaveText("$0.00");
-  await expect(page.getByRole("button", { name: "Nothing to place" })).toBeDisabled();
+  await expect(page.getByRole("button", { name: "Reuse 8 earlier results for $0.00" })).toBeEnabled();
   const earlier = page.getByRole("table", { name: "IMEIs ordered before" });
   await expect(earlier.getByRole("row").filter({ hasText: "353979106673005" })).toContainText(
     /Completed|Rejected/,

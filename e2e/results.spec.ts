@@ -86,7 +86,7 @@ test("the results file lines up with the uploaded sheet, line by line, as CSV an
   await expect(orders.getByRole("row").nth(1)).toContainText(fresh[0]!);
   const reused = orders.getByRole("row").filter({ hasText: before });
   await expect(reused).toContainText("Reused");
-  await expect(reused.getByRole("link", { name: /Earlier order's result, reused/ })).toHaveAttribute(
+  await expect(reused.getByRole("link", { name: /Earlier result, reused/ })).toHaveAttribute(
     "href",
     /\/orders\/.+/,
   );

@@ -262,7 +262,7 @@ function OrderRow({
         </span>
       </Td>
       <Td className="font-mono text-slate-600">{shown.upstreamOrderId ?? "—"}</Td>
-      <Td className={`max-w-md ${summary.isError ? "text-red-700" : ""}`}>
+      <Td className={`max-w-md min-w-64 ${summary.isError ? "text-red-700" : ""}`}>
         <span className="line-clamp-2" title={summary.full}>
           {summary.text}
         </span>
@@ -270,7 +270,7 @@ function OrderRow({
           <span className="mt-1 block text-xs text-teal-800">
             {order.reusedFrom ? (
               <Link href={`/orders/${order.reusedFrom.id}`} className="underline underline-offset-2">
-                Earlier order&apos;s result, reused (not paid again)
+                Earlier result, reused (not paid again)
               </Link>
             ) : (
               "Ordered before; the earlier order is no longer on record"

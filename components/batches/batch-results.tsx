@@ -50,7 +50,7 @@ export function LineBreakdown({ progress, orders }: { progress: BatchProgress; o
       ? `${formatCount(skipped)} reused earlier ${skipped === 1 ? "result" : "results"} ($0.00)`
       : null,
     progress.duplicatesInBatch > 0
-      ? `${formatCount(progress.duplicatesInBatch)} repeated in the file (same result as their first line)`
+      ? `${formatCount(progress.duplicatesInBatch)} repeated in the file (same result as ${progress.duplicatesInBatch === 1 ? "its" : "their"} first line)`
       : null,
     progress.invalid > 0 ? `${formatCount(progress.invalid)} invalid` : null,
   ].filter(Boolean);

@@ -85,11 +85,16 @@ export function DraftReview({
           can cancel the orders that are still queued later.
         </p>
         <div className="mt-4 flex flex-wrap items-center gap-3">
-          <Button size="lg" disabled={count === 0 || isConfirming} onClick={() => onConfirm(reorderRepeats)}>
+          <Button
+            size="lg"
+            disabled={(count === 0 && repeats === 0) || isConfirming}
+            onClick={() => onConfirm(reorderRepeats)}
+          >
             {isConfirming
               ? "Placing…"
               : count === 0
-                ? "Nothing to place"
+                ? // Every IMEI was ordered before: confirming places nothing and gives the earlier results.
+                  `Reuse ${plural(repeats, "earlier result")} for ${formatMoney("0")}`
                 : `Place ${plural(count, "order")} for ${total}`}
           </Button>
           <Button variant="secondary" onClick={onDiscard} disabled={isConfirming}>
