@@ -2,7 +2,14 @@
 const nextConfig = {
   reactStrictMode: true,
   // Native and server-only packages stay out of the bundle; Node loads them at run time.
-  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "pg", "@prisma/adapter-pg"],
+  serverExternalPackages: [
+    "better-sqlite3",
+    "@prisma/adapter-better-sqlite3",
+    "pg",
+    "@prisma/adapter-pg",
+    // Bundled, its old dependencies call `new Buffer()` from outside node_modules and Node warns on every start.
+    "exceljs",
+  ],
   poweredByHeader: false,
   // forbidden() and app/(app)/forbidden.tsx: a page a role may not see answers a real 403.
   experimental: { authInterrupts: true },

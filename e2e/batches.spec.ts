@@ -308,6 +308,8 @@ test.describe("failures the sandbox does not produce (API answers stubbed in the
       createdAt: "2026-11-21T10:00:00.000Z",
       confirmedAt: "2026-11-21T10:00:05.000Z",
       finishedAt: null,
+      pace: { phase: "placing", perSecond: null, secondsLeft: null, toPlace: 1, waitingForResults: 0 },
+      upstream: { state: "answering", reason: null, since: null, waiting: 1 },
     };
     const order = (
       id: string,
@@ -382,7 +384,11 @@ test.describe("failures the sandbox does not produce (API answers stubbed in the
       const resolved: OrderDetail = {
         ...order("o-2", "356938035643809", 3, "submitted", { upstreamOrderId: "15556999" }),
         serviceTitle: "Apple checker (stub)",
+        batchSourceName: "stub.csv",
         attempts: 1,
+        checkCount: 0,
+        lastCheckedAt: null,
+        nextCheckAt: null,
         events: [],
       };
       return route.fulfill({ json: resolved });

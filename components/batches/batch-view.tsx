@@ -18,6 +18,9 @@ import { ApiError } from "@/lib/client/api";
 import { formatCount, formatDateTime, formatMoney, plural } from "@/lib/format";
 import { ApiErrorAlert } from "./api-error-alert";
 import { BatchOrders } from "./batch-orders";
+import { BatchPaceLine } from "./batch-pace";
+import { UpstreamBanner } from "./upstream-banner";
+import { isUpstreamFailing } from "@/lib/batches/pace-text";
 import { DownloadResults, LineBreakdown, PLACED_COUNT_KEYS } from "./batch-results";
 
 const STATUS_INFO: Record<BatchProgress["status"], { label: string; tone: BadgeTone }> = {
@@ -83,6 +86,8 @@ function BatchDetails({
   const finished = FINISHED_STATES.reduce((sum, key) => sum + counts[key], 0);
   const percent = total > 0 ? Math.floor((finished / total) * 100) : 0;
   const isActive = status === "queued" || status === "running";
+  // While GSM Fusion turns calls away the page says so instead of "Running · Live".
+  const upstreamFailing = isActive && isUpstreamFailing(progress.upstream);
 
   return (
     <>
@@ -108,6 +113,7 @@ function BatchDetails({
             <p>You can follow it here. Only its owner or an admin can cancel it or resolve its orders.</p>
           </Alert>
         )}
+        {isActive ? <UpstreamBanner upstream={progress.upstream} /> : null}
         {status === "done" ? (
           <Alert tone="success" title={`Done: all ${plural(total, "order")} finished`}>
             <p>
@@ -148,9 +154,13 @@ function BatchDetails({
               <h2 id="progress-heading" className="text-base font-semibold text-slate-900">
                 Progress
               </h2>
-              <Badge tone={STATUS_INFO[status].tone}>{STATUS_INFO[status].label}</Badge>
+              {upstreamFailing ? (
+                <Badge tone="amber">Waiting for GSM Fusion</Badge>
+              ) : (
+                <Badge tone={STATUS_INFO[status].tone}>{STATUS_INFO[status].label}</Badge>
+              )}
             </div>
-            <FeedIndicator feed={feed} isFinal={isFinalStatus(status)} />
+            {upstreamFailing ? null : <FeedIndicator feed={feed} isFinal={isFinalStatus(status)} />}
           </div>
 
           <p
@@ -172,6 +182,7 @@ function BatchDetails({
               }))}
             />
           </div>
+          {upstreamFailing ? null : <BatchPaceLine pace={progress.pace} />}
 
           <LineBreakdown progress={progress} orders={status === "draft" ? progress.toSubmit : orderCount} />
 

@@ -4,6 +4,7 @@ import type { Db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import { toDecimalString } from "@/lib/money";
 import { CHARGED_STATES, emptyCounts, type BatchState } from "@/lib/orders/states";
+import { readBatchPace, readUpstreamSignal } from "./pace";
 import type { BatchProgress } from "./schemas";
 
 export type { BatchProgress } from "./schemas";
@@ -32,9 +33,15 @@ export async function getBatchProgress(db: Db, batchId: string, scope: OwnerScop
     // A person gave up knowing whether these were charged: they stay in the batch's cost, apart.
     if (g.state === "failed" && g.errorKind === "written_off") writtenOff += g._sum.priceMicros ?? 0n;
   }
+  const status = batch.state as BatchState;
+  const toPlace = status === "queued" || status === "running" ? counts.queued + counts.submitting : 0;
+  const [pace, upstream] = await Promise.all([
+    readBatchPace(db, { id: batch.id, status }, counts),
+    readUpstreamSignal(db, toPlace),
+  ]);
   return {
     id: batch.id,
-    status: batch.state as BatchState,
+    status,
     service: batch.service,
     sourceName: batch.sourceName,
     ownerId: batch.ownerId,
@@ -52,6 +59,8 @@ export async function getBatchProgress(db: Db, batchId: string, scope: OwnerScop
     createdAt: batch.createdAt.toISOString(),
     confirmedAt: batch.confirmedAt?.toISOString() ?? null,
     finishedAt: batch.finishedAt?.toISOString() ?? null,
+    pace,
+    upstream,
   };
 }
 

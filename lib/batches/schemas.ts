@@ -96,6 +96,36 @@ export const BATCH_COUNT_KEYS = ORDER_STATES.filter((s): s is CountKey => s !== 
 export const batchStatusSchema = z.enum(BATCH_STATES);
 export type BatchStatus = z.infer<typeof batchStatusSchema>;
 
+/**
+ * A running batch's pace, from its stored orders (lib/batches/pace.ts). `placing`: orders are still to be
+ * placed; `perSecond` is null until there is a rate (a few answers, a few seconds), and `secondsLeft` is
+ * null without a rate above 0. `waiting_for_results`: every order is placed, results are awaited.
+ */
+export const batchPaceSchema = z.object({
+  phase: z.enum(["placing", "waiting_for_results"]),
+  perSecond: z.number().nonnegative().nullable(),
+  secondsLeft: z.number().int().positive().nullable(),
+  /** Queued or being placed. */
+  toPlace: count,
+  /** Placed, result not yet in. */
+  waitingForResults: count,
+});
+export type BatchPace = z.infer<typeof batchPaceSchema>;
+
+/**
+ * Whether GSM Fusion is turning the worker's calls away (lib/batches/pace.ts), for a batch with orders
+ * still to place. `unreachable`: 503s, no connection, the breaker open; `auth`: the API key refused.
+ */
+export const upstreamSignalSchema = z.object({
+  state: z.enum(["answering", "failing"]),
+  reason: z.enum(["unreachable", "auth"]).nullable(),
+  /** The first refused call since the last order placed. */
+  since: timestamp.nullable(),
+  /** This batch's orders still to place: none of them placed, none charged. */
+  waiting: count,
+});
+export type UpstreamSignal = z.infer<typeof upstreamSignalSchema>;
+
 /** GET /api/v1/batches/{id} (also the answer to confirm and cancel, and each progress event). */
 export const batchProgressSchema = z.object({
   id: z.string(),
@@ -123,6 +153,10 @@ export const batchProgressSchema = z.object({
   createdAt: timestamp,
   confirmedAt: timestamp.nullable(),
   finishedAt: timestamp.nullable(),
+  /** Null unless the batch is queued or running with orders to place or results to wait for. */
+  pace: batchPaceSchema.nullable(),
+  /** Null unless the batch has orders still to place. */
+  upstream: upstreamSignalSchema.nullable(),
 });
 export type BatchProgress = z.infer<typeof batchProgressSchema>;
 

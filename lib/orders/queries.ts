@@ -124,7 +124,11 @@ function describeActor(actor: string | null, nameOf: Map<string, string>): strin
 export async function getOrder(db: Db, id: string, scope: OwnerScope): Promise<OrderDetail> {
   const row = await db.prisma.order.findFirst({
     where: { id, ...ownerWhere(scope) },
-    include: { events: { orderBy: { createdAt: "asc" } }, service: { select: { title: true } } },
+    include: {
+      events: { orderBy: { createdAt: "asc" } },
+      service: { select: { title: true } },
+      batch: { select: { sourceName: true } },
+    },
   });
   if (!row) throw notFound("Order");
   const userIds = row.events.flatMap((e) => (e.actor?.startsWith("user:") ? [e.actor.slice(5)] : []));
@@ -136,7 +140,12 @@ export async function getOrder(db: Db, id: string, scope: OwnerScope): Promise<O
   return {
     ...toApiOrder(row),
     serviceTitle: row.service.title,
+    batchSourceName: row.batch.sourceName,
     attempts: row.attempts,
+    checkCount: row.checkCount,
+    lastCheckedAt: row.lastCheckedAt?.toISOString() ?? null,
+    // Only an order waiting for its result is checked again.
+    nextCheckAt: row.state === "submitted" ? (row.nextCheckAt?.toISOString() ?? null) : null,
     events: row.events.map((e) => ({
       from: e.fromState as OrderState | null,
       to: e.toState as OrderState,

@@ -203,7 +203,13 @@ export const orderEventSchema = z.object({
 /** GET /api/v1/orders/{id} (also the answer to resolve): the order with its state history. */
 export const orderDetailSchema = apiOrderSchema.extend({
   serviceTitle: z.string(),
+  /** The batch's name as the operator gave it (the file's name, or what they typed). */
+  batchSourceName: z.string(),
   attempts: z.number().int(),
+  /** Status checks so far, the last one, and when the next is due (null once the order is final). */
+  checkCount: z.number().int(),
+  lastCheckedAt: timestamp.nullable(),
+  nextCheckAt: timestamp.nullable(),
   events: z.array(orderEventSchema),
 });
 export type OrderDetail = z.infer<typeof orderDetailSchema>;

@@ -281,6 +281,13 @@ describeEachDb("API v1 answers match the shared schemas", (provider) => {
       200,
     );
     expect(detail.events.length).toBeGreaterThan(0);
+    // What the order page shows: the batch by its name, and the checks (none due: the order is final).
+    const batchRow = await db.prisma.batch.findUniqueOrThrow({ where: { id: draft.id } });
+    expect(detail.batchSourceName).toBe(batchRow.sourceName);
+    expect(detail.state).toBe("completed");
+    expect(detail.checkCount).toBeGreaterThan(0);
+    expect(detail.lastCheckedAt).not.toBeNull();
+    expect(detail.nextCheckAt).toBeNull();
 
     // An order whose outcome is unknown, written off by a person; then its batch cancelled.
     const second = await createDraft({ serviceId: "1739", imeis: imeis.slice(4, 6) });
