@@ -91,7 +91,7 @@ test("a CSV is previewed, priced, confirmed once and followed until every order 
   await expect(page.getByTestId("preview-valid")).toHaveText("8");
   await page.getByRole("button", { name: "Review cost" }).click();
   await expect(page.getByTestId("estimated-total")).toHaveText("$0.00");
-  await expect(page.getByRole("button", { name: "Nothing to place" })).toBeDisabled();
+  await expect(page.getByRole("button", { name: "Reuse 8 earlier results for $0.00" })).toBeEnabled();
   const earlier = page.getByRole("table", { name: "IMEIs ordered before" });
   await expect(earlier.getByRole("row").filter({ hasText: "353979106673005" })).toContainText(
     /Completed|Rejected/,
@@ -290,6 +290,8 @@ test.describe("failures the sandbox does not produce (API answers stubbed in the
       ownerId: "stub-operator",
       total: 3,
       toSubmit: 3,
+      invalid: 0,
+      duplicatesInBatch: 0,
       counts: {
         queued: 1,
         submitting: 0,
@@ -300,6 +302,7 @@ test.describe("failures the sandbox does not produce (API answers stubbed in the
         failed: 0,
         uncertain: 1,
         cancelled: 0,
+        skipped: 0,
       },
       cost: { estimated: "0.24", placed: "0.08", uncertain: "0.08", writtenOff: "0.00" },
       createdAt: "2026-11-21T10:00:00.000Z",
@@ -333,6 +336,7 @@ test.describe("failures the sandbox does not produce (API answers stubbed in the
       errorKind: null,
       errorMessage: null,
       settleNote: null,
+      reusedFromId: null,
       ...extra,
     });
     let uncertainResolved = false;
@@ -347,7 +351,7 @@ test.describe("failures the sandbox does not produce (API answers stubbed in the
       return route.fulfill({ json: progress });
     });
     await page.route(
-      (url) => url.pathname === "/api/v1/orders",
+      (url) => url.pathname === `/api/v1/batches/${batchId}/orders`,
       (route: Route) =>
         route.fulfill({
           json: {
@@ -366,8 +370,10 @@ test.describe("failures the sandbox does not produce (API answers stubbed in the
               }),
               order("o-2", "356938035643809", 3, uncertainResolved ? "submitted" : "uncertain"),
               order("o-3", "490154203237518", 4, "queued"),
-            ],
-            nextCursor: null,
+            ].map((o) => ({ ...o, reusedFrom: null })),
+            total: 3,
+            page: 1,
+            pageCount: 1,
           },
         }),
     );

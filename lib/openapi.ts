@@ -16,6 +16,8 @@ import {
 } from "@/lib/auth/schemas";
 import {
   BATCH_EVENTS,
+  batchOrdersPageSchema,
+  batchOrdersQuerySchema,
   batchProgressSchema,
   confirmBatchSchema,
   createDraftSchema,
@@ -32,6 +34,7 @@ import {
   type ErrorCode,
 } from "@/lib/errors";
 import { EXPORT_COLUMNS, exportOptionsSchema } from "@/lib/orders/export";
+import { RESULTS_COLUMNS } from "@/lib/batches/results";
 import {
   apiOrderSchema,
   orderDetailSchema,
@@ -325,6 +328,59 @@ export const OPERATIONS: ApiOperation[] = [
     success: { status: 200, description: "The event stream.", events: batchEvents },
     errors: ["not_found", "rate_limited"],
   },
+  {
+    method: "GET",
+    path: "/api/v1/batches/{id}/orders",
+    operationId: "listBatchOrders",
+    tag: "batches",
+    summary: "A batch's orders in upload order (or by IMEI or state), a page at a time",
+    description:
+      "Sorted by `sort` (`line`: upload order, the default; `imei`; `state`, upload order within). A `skipped` order (a repeat of an IMEI ordered before for the service, not placed) carries `reusedFrom`: the earlier order whose result it reuses. Whoever may see the batch may list it; another's batch is a 404.",
+    pathParams: idParam("batch"),
+    query: {
+      schema: batchOrdersQuerySchema,
+      descriptions: {
+        state: "Only orders in this state.",
+        sort: "`line` (upload order), `imei` or `state`.",
+        dir: "`asc` (default) or `desc`.",
+        page: "1-based page number.",
+        limit: "Orders per page, 1–500 (default 100).",
+      },
+    },
+    success: { status: 200, description: "One page of the batch's orders.", json: batchOrdersPageSchema },
+    errors: ["not_found", "validation_failed"],
+  },
+  ...(["csv", "xlsx"] as const).map((format): ApiOperation => ({
+    method: "GET",
+    path: `/api/v1/batches/{id}/results.${format}`,
+    operationId: format === "csv" ? "batchResultsCsv" : "batchResultsXlsx",
+    tag: "batches",
+    summary: `A batch's results, one row per uploaded line in upload order, as ${format === "csv" ? "CSV" : "an Excel workbook"}`,
+    description:
+      "The file to paste back beside the uploaded sheet: every non-blank uploaded line, in order, with its cell as uploaded, the normalised IMEI, the order's state, upstream status, result text and parsed fields, the price and the upstream order id. " +
+      "A line repeating an earlier line of the file carries that line's result (NOTE `same as line N`, price 0); an IMEI skipped as ordered before carries the earlier order's result (NOTE `ordered before on DATE — result reused`, price 0); an invalid line has the reason in NOTE and no price. " +
+      "Works for drafts and running batches (what is known so far). Whoever may see the batch may download it; another's batch is a 404. Each download is audited. " +
+      "The date in a NOTE is the day in the `tz` query parameter's IANA zone (else the `tz` cookie, else UTC).",
+    pathParams: idParam("batch"),
+    success: {
+      status: 200,
+      description:
+        format === "csv"
+          ? "A CSV file (an attachment): UTF-8 with a byte-order mark, RFC 4180, prices as plain numbers."
+          : "An XLSX workbook (an attachment): IMEIs and ids as text, prices as numbers, a frozen header.",
+      content: {
+        [format === "csv" ? "text/csv" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]:
+          {
+            schema: {
+              type: "string",
+              ...(format === "xlsx" ? { format: "binary" } : {}),
+              description: `Columns: ${RESULTS_COLUMNS.map((c) => c.header).join(", ")}.`,
+            },
+          },
+      },
+    },
+    errors: ["not_found"],
+  })),
   {
     method: "GET",
     path: "/api/v1/orders",

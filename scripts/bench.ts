@@ -3,11 +3,13 @@
 // not a test. Options: --orders N --latency MS --concurrency N --db sqlite|postgres
 // --drop RATE (e.g. 0.03): that share of placeorder answers is dropped after the charge; the run then
 // measures the settlement: orders still uncertain after it, its time after the batch, getimeis calls spent.
+// --part submission|results|all (default all): `results` measures only the results file (CSV and XLSX)
+// of a 20,000-line batch (scripts/bench-results.ts).
 import { spawn } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
-import { createUser } from "@/lib/auth/users";
+import { createUser, type AppUser } from "@/lib/auth/users";
 import { confirmBatch } from "@/lib/batches/confirm";
 import { createDraft } from "@/lib/batches/create-draft";
 import { openDb, type Db } from "@/lib/db";
@@ -17,9 +19,13 @@ import { luhnCheckDigit } from "@/lib/imei";
 import { Settlement } from "@/lib/orders/settle";
 import { SubmissionWorker } from "@/lib/orders/worker";
 import { refreshCatalogue } from "@/lib/services/catalogue";
+import { benchResults } from "./bench-results";
 import { parseFlags } from "./cli";
 
-const flags = parseFlags(process.argv.slice(2), ["orders", "latency", "concurrency", "db", "drop"]);
+const flags = parseFlags(process.argv.slice(2), ["orders", "latency", "concurrency", "db", "drop", "part"]);
+const PART = flags.part ?? "all";
+if (!["all", "submission", "results"].includes(PART))
+  throw new Error("--part must be submission, results or all");
 const N = Number(flags.orders ?? 20_000);
 const LATENCY_MS = Number(flags.latency ?? 200);
 const CONCURRENCY = Number(flags.concurrency ?? 32);
@@ -163,22 +169,7 @@ async function countPlaced(db: Db, batchId: string): Promise<number> {
   return db.prisma.order.count({ where: { batchId, state: { notIn: ["queued", "submitting"] } } });
 }
 
-const stopSandbox = await startSandboxProcess();
-const target = await databaseUrl();
-const db = await openDb(target.url);
-try {
-  const client = new GsmFusionClient({
-    baseUrl: `http://127.0.0.1:${SANDBOX_PORT}`,
-    username: SANDBOX_DEFAULTS.username,
-    apiKey: SANDBOX_DEFAULTS.apiKey,
-    maxConcurrent: CONCURRENCY * 2,
-  });
-  await refreshCatalogue(db, client);
-  const user = await createUser(db, {
-    email: "bench@imei-desk.local",
-    password: "bench-password",
-    role: "operator",
-  });
+async function benchSubmission(db: Db, client: GsmFusionClient, user: AppUser): Promise<string[][]> {
   await setFaults({ latencyMs: { placeorder: LATENCY_MS } });
   const floorCallMs = await measureTransportFloor();
   if (DROP_RATE > 0)
@@ -214,7 +205,6 @@ try {
   const ratio = wallS / idealS;
   const liveConcurrency = Math.ceil(((N * LIVE_LATENCY_S) / 3600) * ratio);
   const rows = [
-    ["database", DB_KIND],
     ["orders", N.toLocaleString("en-US")],
     ["latency per call", `${LATENCY_MS} ms`],
     ["concurrency", String(CONCURRENCY)],
@@ -265,8 +255,30 @@ try {
       ...[...notes].map(([note, n]): [string, string] => [`  left: ${n}`, note]),
     );
   }
+  return rows;
+}
+
+const stopSandbox = await startSandboxProcess();
+const target = await databaseUrl();
+const db = await openDb(target.url);
+try {
+  const client = new GsmFusionClient({
+    baseUrl: `http://127.0.0.1:${SANDBOX_PORT}`,
+    username: SANDBOX_DEFAULTS.username,
+    apiKey: SANDBOX_DEFAULTS.apiKey,
+    maxConcurrent: CONCURRENCY * 2,
+  });
+  await refreshCatalogue(db, client);
+  const user = await createUser(db, {
+    email: "bench@imei-desk.local",
+    password: "bench-password",
+    role: "operator",
+  });
+  const rows: string[][] = [["database", DB_KIND]];
+  if (PART !== "results") rows.push(...(await benchSubmission(db, client, user)));
+  if (PART !== "submission") rows.push(...(await benchResults(db, user)));
   const width = Math.max(...rows.map((r) => r[0]!.length));
-  console.log("\nIMEI Desk submission benchmark");
+  console.log(`\nIMEI Desk benchmark (${PART === "all" ? "submission and results file" : PART})`);
   for (const [k, v] of rows) console.log(`  ${k!.padEnd(width)}  ${v}`);
 } finally {
   await db.close();

@@ -1,7 +1,8 @@
 "use client";
 
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { Fragment, useId, useState } from "react";
+import Link from "next/link";
+import { Fragment, useId, useState, type ReactNode } from "react";
 import { useBatchOrders } from "@/components/hooks/use-batch-orders";
 import { isFinalStatus } from "@/components/hooks/use-batch-progress";
 import { ORDER_STATE_INFO, stateInfo } from "@/components/orders/order-states";
@@ -11,15 +12,25 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
-import { BATCH_COUNT_KEYS, type BatchProgress, type CountKey } from "@/lib/batches/schemas";
+import {
+  BATCH_COUNT_KEYS,
+  type BatchOrderSort,
+  type BatchOrdersPage,
+  type BatchProgress,
+  type CountKey,
+} from "@/lib/batches/schemas";
 import { formatCount, formatMoney, plural } from "@/lib/format";
-import type { ApiOrder } from "@/lib/orders/schemas";
 import { ApiErrorAlert } from "./api-error-alert";
 import { ResolveOrder } from "./resolve-order";
 
+type BatchOrder = BatchOrdersPage["orders"][number];
+
 const PAGE_SIZE = 100;
 
-/** The batch's orders, a page of 100 at a time, filtered by state (kept in the URL as ?state=). */
+/**
+ * The batch's orders in upload order (sortable by line, IMEI or state), a page of 100 at a time, filtered
+ * by state (kept in the URL as ?state=). Each IMEI links to its order.
+ */
 export function BatchOrders({ batch, canAct }: { batch: BatchProgress; canAct: boolean }) {
   const router = useRouter();
   const pathname = usePathname();
@@ -27,16 +38,28 @@ export function BatchOrders({ batch, canAct }: { batch: BatchProgress; canAct: b
   const filterId = useId();
   const requested = searchParams.get("state");
   const state = BATCH_COUNT_KEYS.includes(requested as CountKey) ? (requested as CountKey) : null;
-  // Cursors of the pages before the current one, for "Previous"; the last entry is the current page's.
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const cursor = cursors.at(-1);
+  const [sort, setSort] = useState<{ by: BatchOrderSort; dir: "asc" | "desc" }>({ by: "line", dir: "asc" });
+  const [page, setPage] = useState(1);
   const [resolving, setResolving] = useState<string | null>(null);
   const isFinal = isFinalStatus(batch.status);
 
-  const orders = useBatchOrders({ batchId: batch.id, state, cursor, pageSize: PAGE_SIZE, isFinal });
+  const orders = useBatchOrders({
+    batchId: batch.id,
+    state,
+    sort: sort.by,
+    dir: sort.dir,
+    page,
+    pageSize: PAGE_SIZE,
+    isFinal,
+  });
+
+  function sortBy(by: BatchOrderSort) {
+    setPage(1);
+    setSort((current) => ({ by, dir: current.by === by && current.dir === "asc" ? "desc" : "asc" }));
+  }
 
   function filterBy(next: CountKey | null) {
-    setCursors([undefined]);
+    setPage(1);
     setResolving(null);
     const params = new URLSearchParams(searchParams);
     if (next) params.set("state", next);
@@ -112,9 +135,15 @@ export function BatchOrders({ batch, canAct }: { batch: BatchProgress; canAct: b
           <Table caption="Orders of this batch">
             <THead>
               <Tr>
-                <Th className="w-16 text-right">Line</Th>
-                <Th>IMEI</Th>
-                <Th>State</Th>
+                <SortableTh by="line" sort={sort} onSort={sortBy} className="w-16 text-right">
+                  Line
+                </SortableTh>
+                <SortableTh by="imei" sort={sort} onSort={sortBy}>
+                  IMEI
+                </SortableTh>
+                <SortableTh by="state" sort={sort} onSort={sortBy}>
+                  State
+                </SortableTh>
                 <Th>Upstream order</Th>
                 <Th>Result</Th>
                 <Th className="text-right">Price</Th>
@@ -145,23 +174,24 @@ export function BatchOrders({ batch, canAct }: { batch: BatchProgress; canAct: b
           </Table>
           <div className="flex items-center justify-between gap-3 text-sm text-slate-600">
             <span>
-              Page {cursors.length} · {plural(orders.data.orders.length, "order")}
+              Page {orders.data.page} of {Math.max(1, orders.data.pageCount)} ·{" "}
+              {plural(orders.data.total, "order")}
               {orders.isFetching ? " · refreshing…" : ""}
             </span>
             <div className="flex gap-2">
               <Button
                 variant="secondary"
                 size="sm"
-                disabled={cursors.length === 1}
-                onClick={() => setCursors((c) => c.slice(0, -1))}
+                disabled={page === 1}
+                onClick={() => setPage((p) => p - 1)}
               >
                 Previous
               </Button>
               <Button
                 variant="secondary"
                 size="sm"
-                disabled={!orders.data.nextCursor}
-                onClick={() => setCursors((c) => [...c, orders.data?.nextCursor ?? undefined])}
+                disabled={page >= orders.data.pageCount}
+                onClick={() => setPage((p) => p + 1)}
               >
                 Next
               </Button>
@@ -173,33 +203,80 @@ export function BatchOrders({ batch, canAct }: { batch: BatchProgress; canAct: b
   );
 }
 
+function SortableTh({
+  by,
+  sort,
+  onSort,
+  className,
+  children,
+}: {
+  by: BatchOrderSort;
+  sort: { by: BatchOrderSort; dir: "asc" | "desc" };
+  onSort: (by: BatchOrderSort) => void;
+  className?: string;
+  children: ReactNode;
+}) {
+  const active = sort.by === by;
+  return (
+    <Th className={className} aria-sort={active ? (sort.dir === "asc" ? "ascending" : "descending") : "none"}>
+      <button
+        type="button"
+        onClick={() => onSort(by)}
+        className="inline-flex items-center gap-1 font-semibold tracking-wide uppercase hover:text-slate-900"
+      >
+        {children}
+        <span aria-hidden="true" className={active ? "text-slate-900" : "text-slate-300"}>
+          {active && sort.dir === "desc" ? "▼" : "▲"}
+        </span>
+      </button>
+    </Th>
+  );
+}
+
 function OrderRow({
   order,
   canResolve,
   isResolving,
   onResolve,
 }: {
-  order: ApiOrder;
+  order: BatchOrder;
   canResolve: boolean;
   isResolving: boolean;
   onResolve: () => void;
 }) {
   const info = stateInfo(order.state);
-  const summary = summariseResult(order);
+  // A skipped repeat shows the earlier order's answer, and links to it.
+  const shown = order.reusedFrom ?? order;
+  const summary = summariseResult({ ...order, state: shown.state, result: shown.result });
   return (
     <Tr>
       <Td className="text-right font-mono text-slate-600 tabular-nums">{order.line}</Td>
-      <Td className="font-mono">{order.imei}</Td>
+      <Td className="font-mono">
+        <Link href={`/orders/${order.id}`} className="text-indigo-700 underline-offset-2 hover:underline">
+          {order.imei}
+        </Link>
+      </Td>
       <Td>
         <span title={info.meaning}>
           <Badge tone={info.tone}>{info.label}</Badge>
         </span>
       </Td>
-      <Td className="font-mono text-slate-600">{order.upstreamOrderId ?? "—"}</Td>
-      <Td className={`max-w-md ${summary.isError ? "text-red-700" : ""}`}>
+      <Td className="font-mono text-slate-600">{shown.upstreamOrderId ?? "—"}</Td>
+      <Td className={`max-w-md min-w-64 ${summary.isError ? "text-red-700" : ""}`}>
         <span className="line-clamp-2" title={summary.full}>
           {summary.text}
         </span>
+        {order.state === "skipped" ? (
+          <span className="mt-1 block text-xs text-teal-800">
+            {order.reusedFrom ? (
+              <Link href={`/orders/${order.reusedFrom.id}`} className="underline underline-offset-2">
+                Earlier result, reused (not paid again)
+              </Link>
+            ) : (
+              "Ordered before; the earlier order is no longer on record"
+            )}
+          </span>
+        ) : null}
         {order.state === "uncertain" && order.settleNote ? (
           <span className="mt-1 block text-xs text-amber-800">{order.settleNote}</span>
         ) : null}

@@ -21,6 +21,7 @@ import { BatchOrders } from "./batch-orders";
 import { BatchPaceLine } from "./batch-pace";
 import { UpstreamBanner } from "./upstream-banner";
 import { isUpstreamFailing } from "@/lib/batches/pace-text";
+import { DownloadResults, LineBreakdown, PLACED_COUNT_KEYS } from "./batch-results";
 
 const STATUS_INFO: Record<BatchProgress["status"], { label: string; tone: BadgeTone }> = {
   draft: { label: "Draft: not confirmed", tone: "gray" },
@@ -80,7 +81,7 @@ function BatchDetails({
 }) {
   const timeZone = useTimeZone();
   const { counts, status } = progress;
-  const orderCount = BATCH_COUNT_KEYS.reduce((sum, key) => sum + counts[key], 0);
+  const orderCount = PLACED_COUNT_KEYS.reduce((sum, key) => sum + counts[key], 0);
   const total = orderCount > 0 ? orderCount : progress.total;
   const finished = FINISHED_STATES.reduce((sum, key) => sum + counts[key], 0);
   const percent = total > 0 ? Math.floor((finished / total) * 100) : 0;
@@ -98,7 +99,12 @@ function BatchDetails({
             {progress.sourceName ? ` · ${progress.sourceName}` : ""}
           </>
         }
-        actions={isActive && canAct ? <CancelBatch id={progress.id} queued={counts.queued} /> : null}
+        actions={
+          <div className="flex flex-wrap items-start gap-2">
+            <DownloadResults batchId={progress.id} />
+            {isActive && canAct ? <CancelBatch id={progress.id} queued={counts.queued} /> : null}
+          </div>
+        }
       />
 
       <div className="space-y-6">
@@ -178,8 +184,10 @@ function BatchDetails({
           </div>
           {upstreamFailing ? null : <BatchPaceLine pace={progress.pace} />}
 
+          <LineBreakdown progress={progress} orders={status === "draft" ? progress.toSubmit : orderCount} />
+
           <dl className="mt-6 grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-5">
-            {BATCH_COUNT_KEYS.map((key) => (
+            {PLACED_COUNT_KEYS.map((key) => (
               <div
                 key={key}
                 className={`rounded-lg border px-3 py-2 ${counts[key] === 0 ? "border-slate-100 opacity-60" : "border-slate-200"}`}

@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useState } from "react";
 import { stateInfo } from "@/components/orders/order-states";
 import { Alert } from "@/components/ui/alert";
@@ -32,6 +33,7 @@ export function DraftReview({
 }) {
   const [reorderRepeats, setReorderRepeats] = useState(false);
   const repeats = new Set(draft.alreadyOrdered.map((o) => o.imei)).size;
+  const one = repeats === 1;
   const cost = reorderRepeats ? draft.estimatedCostWithRepeats : draft.estimatedCost;
   const count = reorderRepeats ? draft.toSubmitWithRepeats : draft.toSubmit;
   const total = formatMoney(cost);
@@ -74,7 +76,7 @@ export function DraftReview({
             <Fact label="Lines read" value={formatCount(draft.total)} />
             <Fact label="Invalid (skipped)" value={formatCount(draft.invalid.length)} />
             <Fact label="Repeated in the file" value={formatCount(draft.duplicatesInBatch)} />
-            <Fact label="Ordered before" value={formatCount(repeats)} />
+            <Fact label="Ordered before (result reused)" value={formatCount(repeats)} testId="reused-count" />
           </dl>
         </div>
 
@@ -83,11 +85,16 @@ export function DraftReview({
           can cancel the orders that are still queued later.
         </p>
         <div className="mt-4 flex flex-wrap items-center gap-3">
-          <Button size="lg" disabled={count === 0 || isConfirming} onClick={() => onConfirm(reorderRepeats)}>
+          <Button
+            size="lg"
+            disabled={(count === 0 && repeats === 0) || isConfirming}
+            onClick={() => onConfirm(reorderRepeats)}
+          >
             {isConfirming
               ? "Placing…"
               : count === 0
-                ? "Nothing to place"
+                ? // Every IMEI was ordered before: confirming places nothing and gives the earlier results.
+                  `Reuse ${plural(repeats, "earlier result")} for ${formatMoney("0")}`
                 : `Place ${plural(count, "order")} for ${total}`}
           </Button>
           <Button variant="secondary" onClick={onDiscard} disabled={isConfirming}>
@@ -98,16 +105,21 @@ export function DraftReview({
 
       {repeats > 0 ? (
         <div className="space-y-3">
-          <h3 className="text-sm font-semibold text-slate-900">
-            {plural(repeats, "IMEI")} already ordered for this service: skipped unless you order them again
+          <h3 className="text-sm font-semibold text-slate-900" data-testid="reused-heading">
+            {reorderRepeats
+              ? `${plural(repeats, "IMEI")} ordered before for this service: ordered and paid again`
+              : `${plural(repeats, "IMEI")} already checked: ${one ? "its result" : "their results"} will be reused, ${formatMoney("0")}`}
           </h3>
+          <p className="text-sm text-slate-600">
+            {one ? "It was" : "Each was"} ordered before for this service in another batch and is not placed
+            again: the batch page and the results file show the earlier order&apos;s result.
+          </p>
           <Table caption="IMEIs ordered before">
             <THead>
               <Tr>
                 <Th className="w-20 text-right">Line</Th>
                 <Th>IMEI</Th>
                 <Th>Earlier order</Th>
-                <Th>State</Th>
               </Tr>
             </THead>
             <TBody>
@@ -115,9 +127,14 @@ export function DraftReview({
                 <Tr key={`${o.imei}-${o.orderId}-${i}`}>
                   <Td className="text-right font-mono text-slate-600 tabular-nums">{o.line}</Td>
                   <Td className="font-mono">{o.imei}</Td>
-                  <Td className="font-mono text-slate-600">#{o.orderId}</Td>
                   <Td>
-                    <Badge tone={stateInfo(o.state).tone}>{stateInfo(o.state).label}</Badge>
+                    <Link
+                      href={`/orders/${o.orderId}`}
+                      className="text-indigo-700 underline-offset-2 hover:underline"
+                    >
+                      <Badge tone={stateInfo(o.state).tone}>{stateInfo(o.state).label}</Badge>
+                      <span className="sr-only">: open the earlier order</span>
+                    </Link>
                   </Td>
                 </Tr>
               ))}
@@ -136,8 +153,10 @@ export function DraftReview({
               className="mt-0.5 size-4 rounded border-slate-300 text-indigo-600 focus:ring-indigo-500"
             />
             <span>
-              Order these {formatCount(repeats)} again (they are paid again: the total becomes{" "}
-              {formatMoney(draft.estimatedCostWithRepeats)})
+              {one
+                ? "Order it again instead of reusing its result (paid again:"
+                : `Order these ${formatCount(repeats)} again instead of reusing their results (paid again:`}{" "}
+              the total becomes {formatMoney(draft.estimatedCostWithRepeats)})
             </span>
           </label>
         </div>

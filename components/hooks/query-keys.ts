@@ -4,6 +4,6 @@ export const queryKeys = {
   batch: (id: string) => ["batch", id] as const,
   /** Every page and filter of a batch's orders (a prefix of `batchOrdersPage`). */
   batchOrders: (id: string) => ["batch-orders", id] as const,
-  batchOrdersPage: (id: string, state: string | null, cursor: string | undefined) =>
-    ["batch-orders", id, state, cursor] as const,
+  batchOrdersPage: (id: string, state: string | null, sort: string, dir: string, page: number) =>
+    ["batch-orders", id, state, sort, dir, page] as const,
 };

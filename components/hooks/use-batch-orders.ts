@@ -2,28 +2,30 @@
 
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
-import type { CountKey } from "@/lib/batches/schemas";
+import type { BatchOrderSort, CountKey } from "@/lib/batches/schemas";
 import { listBatchOrders } from "@/lib/client/api";
 import { queryKeys } from "./query-keys";
 
 const REFRESH_MS = 5_000;
 
 /**
- * One page of a batch's orders, optionally of one state. Refreshed every 5 s while the batch runs, and
+ * One page of a batch's orders (upload order unless sorted by IMEI or state), optionally of one state. Refreshed every 5 s while the batch runs, and
  * once more when it finishes, so the table ends with every final result.
  */
 export function useBatchOrders(input: {
   batchId: string;
   state: CountKey | null;
-  cursor: string | undefined;
+  sort: BatchOrderSort;
+  dir: "asc" | "desc";
+  page: number;
   pageSize: number;
   isFinal: boolean;
 }) {
-  const { batchId, state, cursor, pageSize, isFinal } = input;
+  const { batchId, state, sort, dir, page, pageSize, isFinal } = input;
   const queryClient = useQueryClient();
   const query = useQuery({
-    queryKey: queryKeys.batchOrdersPage(batchId, state, cursor),
-    queryFn: () => listBatchOrders({ batchId, state: state ?? undefined, cursor, limit: pageSize }),
+    queryKey: queryKeys.batchOrdersPage(batchId, state, sort, dir, page),
+    queryFn: () => listBatchOrders({ batchId, state: state ?? undefined, sort, dir, page, limit: pageSize }),
     placeholderData: keepPreviousData,
     refetchInterval: isFinal ? false : REFRESH_MS,
   });

@@ -34,9 +34,18 @@ export const ORDER_STATE_INFO: Record<CountKey, StateInfo> = {
     bar: "bg-slate-300",
     meaning: "cancelled before it was placed",
   },
+  skipped: {
+    label: "Reused",
+    tone: "teal",
+    bar: "bg-teal-400",
+    meaning: "ordered before for this service: the earlier result is reused, not paid again",
+  },
 };
 
-/** States an order does not leave on its own. `uncertain` is not among them: it waits for a person. */
+/**
+ * States an order does not leave on its own. `uncertain` is not among them: it waits for a person; nor
+ * is `skipped`: a repeat never placed is no work of the batch (it is counted apart, at $0.00).
+ */
 export const FINISHED_STATES = [
   "completed",
   "rejected",

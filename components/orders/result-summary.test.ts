@@ -21,6 +21,7 @@ const order: ApiOrder = {
   errorKind: null,
   errorMessage: null,
   settleNote: null,
+  reusedFromId: null,
 };
 
 describe("summariseResult", () => {

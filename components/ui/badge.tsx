@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 
-export type BadgeTone = "gray" | "blue" | "indigo" | "green" | "red" | "amber" | "orange" | "violet";
+export type BadgeTone = "gray" | "blue" | "indigo" | "green" | "red" | "amber" | "orange" | "violet" | "teal";
 
 export const BADGE_TONES: Record<BadgeTone, string> = {
   gray: "bg-slate-100 text-slate-700 ring-slate-500/20",
@@ -11,6 +11,7 @@ export const BADGE_TONES: Record<BadgeTone, string> = {
   amber: "bg-amber-50 text-amber-800 ring-amber-600/30",
   orange: "bg-orange-50 text-orange-800 ring-orange-600/20",
   violet: "bg-violet-50 text-violet-700 ring-violet-600/20",
+  teal: "bg-teal-50 text-teal-800 ring-teal-600/20",
 };
 
 export function Badge({ tone = "gray", children }: { tone?: BadgeTone; children: ReactNode }) {

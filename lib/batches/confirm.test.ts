@@ -1,8 +1,9 @@
 /**
- * Confirming: each order is queued once (also under two confirms at once), repeats are cancelled unless
+ * Confirming: each order is queued once (also under two confirms at once), repeats are skipped unless
  * asked for, and the operator's and the shop's daily limits hold, leaving a refused batch a draft.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { driveOrder } from "@/lib/test/drive-order";
 import type { AppUser } from "@/lib/auth/users";
 import type { AppError } from "@/lib/errors";
 import { appError, countOrderStates } from "@/lib/test/batch-helpers";
@@ -68,7 +69,7 @@ describeEachDb("confirmation", (provider) => {
     const b = await createDraft(f.db, other, { serviceId: "1739", imeis: [shared!, own2!] });
     await Promise.all([confirmBatch(f.db, f.operator, a.id), confirmBatch(f.db, other, b.id)]);
     const sharedOrders = await f.db.prisma.order.findMany({ where: { imei: shared!, serviceId: "1739" } });
-    expect(sharedOrders.map((o) => o.state).sort()).toEqual(["cancelled", "queued"]);
+    expect(sharedOrders.map((o) => o.state).sort()).toEqual(["queued", "skipped"]);
   });
 
   it("two confirms at once cannot pass the operator's daily limit together", async () => {
@@ -92,7 +93,7 @@ describeEachDb("confirmation", (provider) => {
     expect(queued._sum.priceMicros).toBe(160_000n);
   });
 
-  it("cancels repeats at confirm (also ones ordered after the draft was made), unless reorderRepeats", async () => {
+  it("skips repeats at confirm (also ones ordered after the draft was made), unless reorderRepeats", async () => {
     const [r1, r2, r3, r4, r5] = fresh(5);
     const first = await createDraft(f.db, f.operator, { serviceId: "1739", imeis: [r1!, r2!] });
     await confirmBatch(f.db, f.operator, first.id);
@@ -101,10 +102,14 @@ describeEachDb("confirmation", (provider) => {
     await confirmBatch(f.db, f.operator, second.id);
     const secondOrders = await f.db.prisma.order.findMany({ where: { batchId: second.id } });
     expect(Object.fromEntries(secondOrders.map((o) => [o.imei, o.state]))).toEqual({
-      [r1!]: "cancelled",
+      [r1!]: "skipped",
       [r3!]: "queued",
     });
-    expect(secondOrders.find((o) => o.imei === r1)!.stateReason).toMatch(/already ordered/);
+    const skipped = secondOrders.find((o) => o.imei === r1)!;
+    expect(skipped.stateReason).toMatch(/already ordered/);
+    expect(skipped.priceMicros).toBe(0n);
+    const firstR1 = await f.db.prisma.order.findFirstOrThrow({ where: { batchId: first.id, imei: r1! } });
+    expect(skipped.reusedFromId).toBe(firstR1.id);
     expect(
       (await f.db.prisma.batch.findUniqueOrThrow({ where: { id: second.id } })).estimatedCostMicros,
     ).toBe(80_000n);
@@ -113,13 +118,26 @@ describeEachDb("confirmation", (provider) => {
     await confirmBatch(f.db, f.operator, third.id, { reorderRepeats: true });
     expect(await stateCounts(third.id)).toEqual({ queued: 2 });
 
+    // The earlier result reused is the newest completed order of the IMEI, else the newest one.
+    const firstR2 = await f.db.prisma.order.findFirstOrThrow({ where: { batchId: first.id, imei: r2! } });
+    const thirdR2 = await f.db.prisma.order.findFirstOrThrow({ where: { batchId: third.id, imei: r2! } });
+    const fourth = await createDraft(f.db, f.operator, { serviceId: "1739", imeis: [r2!] });
+    const fifth = await createDraft(f.db, f.operator, { serviceId: "1739", imeis: [r2!] });
+    await confirmBatch(f.db, f.operator, fourth.id);
+    const reusedBy = async (batchId: string) =>
+      (await f.db.prisma.order.findFirstOrThrow({ where: { batchId } })).reusedFromId;
+    expect(await reusedBy(fourth.id)).toBe(thirdR2.id);
+    await driveOrder(f.db, { batchId: first.id, orderId: firstR2.id }, { to: "completed", code: "Model: X" });
+    await confirmBatch(f.db, f.operator, fifth.id);
+    expect(await reusedBy(fifth.id)).toBe(firstR2.id);
+
     // Both drafts were made before either was confirmed: the second confirm still catches the repeat.
     const early = await createDraft(f.db, f.operator, { serviceId: "1739", imeis: [r5!] });
     const late = await createDraft(f.db, other, { serviceId: "1739", imeis: [r5!] });
     expect(early.alreadyOrdered).toEqual([]);
     await confirmBatch(f.db, other, late.id);
     await confirmBatch(f.db, f.operator, early.id);
-    expect(await stateCounts(early.id)).toEqual({ cancelled: 1 });
+    expect(await stateCounts(early.id)).toEqual({ skipped: 1 });
     expect((await f.db.prisma.batch.findUniqueOrThrow({ where: { id: early.id } })).state).toBe("done");
   });
 

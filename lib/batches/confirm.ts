@@ -13,7 +13,7 @@ import { isUpstreamError, type GsmFusionClient } from "@/lib/gsmfusion";
 import { parseMoney, toDecimalString, type Micros } from "@/lib/money";
 import { ORDERED_STATES } from "@/lib/orders/states";
 import {
-  cancelRepeatedDraftOrders,
+  skipRepeatedDraftOrders,
   finishEmptyBatch,
   queueDraftBatch,
   queueDraftOrders,
@@ -160,8 +160,9 @@ async function checkPrice(
 /**
  * Turns a draft into queued orders, atomically: the service must still be offered at the agreed price
  * (else 409 `service_retired` / `price_changed`, the draft repriced), repeats of IMEIs already ordered
- * for the service are cancelled unless the operator asked to re-order them, and the operator's and the
- * shop's daily limits are checked against what would be queued. Confirming again changes nothing.
+ * for the service are `skipped` (price 0, the earlier order's result reused) unless the operator asked
+ * to re-order them, and the operator's and the shop's daily limits are checked against what would be
+ * queued. Confirming again changes nothing.
  */
 export async function confirmBatch(
   db: Db,
@@ -193,7 +194,7 @@ export async function confirmBatch(
     const refusal = await checkPrice(tx, batch, agreed, now);
     if (refusal) return refusal;
 
-    if (!reorder) await cancelRepeatedDraftOrders(tx, { batchId, userId: user.id, now });
+    if (!reorder) await skipRepeatedDraftOrders(tx, { batchId, userId: user.id, now });
 
     const toQueue = await tx.order.aggregate({
       where: { batchId, state: "draft" },

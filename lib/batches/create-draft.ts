@@ -9,7 +9,7 @@ import { recordAuditIn } from "@/lib/admin/audit";
 import { isAdmin } from "@/lib/auth/permissions";
 import type { AppUser } from "@/lib/auth/users";
 import { extractImeiLines, MAX_LINES, type ImeiLine } from "@/lib/csv";
-import type { Db, TxClient } from "@/lib/db";
+import type { Db, Provider, TxClient } from "@/lib/db";
 import { sqlList } from "@/lib/db/sql-list";
 import { AppError } from "@/lib/errors";
 import { checkImei } from "@/lib/imei";
@@ -26,7 +26,7 @@ import {
 export type { AlreadyOrdered, CreateDraftInput, DraftSummary, InvalidLine } from "./schemas";
 
 const STORED_LIST_CAP = 1_000;
-// 9 parameters a row: well under SQLite's 32,766 and PostgreSQL's 65,535 per statement.
+// 10 parameters an order row, 9 a line row: well under SQLite's 32,766 and PostgreSQL's 65,535 per statement.
 const INSERT_CHUNK = 1_000;
 
 /**
@@ -40,21 +40,74 @@ async function insertDraftOrders(
     serviceId: string;
     ownerId: string;
     priceMicros: Micros;
-    imeis: string[];
+    orderIdOf: Map<string, string>;
     lineOf: Map<string, number>;
   },
 ): Promise<void> {
   const now = new Date();
-  for (let i = 0; i < input.imeis.length; i += INSERT_CHUNK) {
-    const values = input.imeis
+  const imeis = [...input.orderIdOf.keys()];
+  for (let i = 0; i < imeis.length; i += INSERT_CHUNK) {
+    const values = imeis
       .slice(i, i + INSERT_CHUNK)
       .map(
         (imei) =>
-          Prisma.sql`(${randomUUID()}, ${input.batchId}, ${input.serviceId}, ${input.ownerId}, ${imei}, ${input.lineOf.get(imei)!}, 'draft', ${input.priceMicros}, ${now}, ${now})`,
+          Prisma.sql`(${input.orderIdOf.get(imei)!}, ${input.batchId}, ${input.serviceId}, ${input.ownerId}, ${imei}, ${input.lineOf.get(imei)!}, 'draft', ${input.priceMicros}, ${now}, ${now})`,
       );
     await tx.$executeRaw`
       INSERT INTO "Order" ("id", "batchId", "serviceId", "ownerId", "imei", "line", "state", "priceMicros", "createdAt", "updatedAt")
       VALUES ${Prisma.join(values)}`;
+  }
+}
+
+/** One uploaded line as the results file will show it (a BatchLine row). */
+type DraftLine = {
+  line: number;
+  input: string;
+  imei: string | null;
+  kind: "order" | "repeat" | "invalid";
+  reason: string | null;
+  sameAsLine: number | null;
+};
+
+// Lines per INSERT of BatchLine rows; each statement binds them as ONE JSON parameter.
+const LINE_CHUNK = 5_000;
+
+/**
+ * Every uploaded line of the draft, in upload order. The rows go in as one JSON parameter per statement,
+ * unpacked by the database: binding 9 values a row cost as much again as the whole draft.
+ */
+async function insertBatchLines(
+  tx: TxClient,
+  provider: Provider,
+  input: { batchId: string; lines: DraftLine[]; orderIdOf: Map<string, string> },
+): Promise<void> {
+  for (let i = 0; i < input.lines.length; i += LINE_CHUNK) {
+    const rows = JSON.stringify(
+      input.lines
+        .slice(i, i + LINE_CHUNK)
+        .map((l, j) => [
+          i + j + 1,
+          l.line,
+          l.input,
+          l.imei,
+          l.kind,
+          l.reason,
+          l.sameAsLine,
+          l.imei === null ? null : input.orderIdOf.get(l.imei)!,
+        ]),
+    );
+    if (provider === "postgresql") {
+      await tx.$executeRaw`
+        INSERT INTO "BatchLine" ("batchId", "seq", "line", "input", "imei", "kind", "reason", "sameAsLine", "orderId")
+        SELECT ${input.batchId}, (r->>0)::int, (r->>1)::int, r->>2, r->>3, r->>4, r->>5, (r->>6)::int, r->>7
+        FROM jsonb_array_elements(${rows}::jsonb) AS r`;
+    } else {
+      await tx.$executeRaw`
+        INSERT INTO "BatchLine" ("batchId", "seq", "line", "input", "imei", "kind", "reason", "sameAsLine", "orderId")
+        SELECT ${input.batchId}, "value" ->> 0, "value" ->> 1, "value" ->> 2, "value" ->> 3, "value" ->> 4,
+          "value" ->> 5, "value" ->> 6, "value" ->> 7
+        FROM json_each(${rows})`;
+    }
   }
 }
 
@@ -123,13 +176,52 @@ export async function createDraft(db: Db, user: AppUser, raw: CreateDraftInput):
 
   const invalid: InvalidLine[] = [...problems];
   const firstLineOf = new Map<string, number>();
+  const draftLines: DraftLine[] = [];
   let duplicatesInBatch = 0;
   for (const { line, value } of lines) {
     const check = checkImei(value);
-    if (!check.ok) invalid.push({ line, value, reason: check.reason });
-    else if (firstLineOf.has(check.imei)) duplicatesInBatch += 1;
-    else firstLineOf.set(check.imei, line);
+    if (!check.ok) {
+      invalid.push({ line, value, reason: check.reason });
+      draftLines.push({
+        line,
+        input: value,
+        imei: null,
+        kind: "invalid",
+        reason: check.reason,
+        sameAsLine: null,
+      });
+    } else if (firstLineOf.has(check.imei)) {
+      duplicatesInBatch += 1;
+      const sameAsLine = firstLineOf.get(check.imei)!;
+      draftLines.push({ line, input: value, imei: check.imei, kind: "repeat", reason: null, sameAsLine });
+    } else {
+      firstLineOf.set(check.imei, line);
+      draftLines.push({
+        line,
+        input: value,
+        imei: check.imei,
+        kind: "order",
+        reason: null,
+        sameAsLine: null,
+      });
+    }
   }
+  // A line the CSV reader could not read at all is a line of its own; one whose cell was still read
+  // is already there, judged by its cell.
+  const readLines = new Set(lines.map((l) => l.line));
+  for (const p of problems) {
+    if (readLines.has(p.line)) continue;
+    readLines.add(p.line);
+    draftLines.push({
+      line: p.line,
+      input: "",
+      imei: null,
+      kind: "invalid",
+      reason: p.reason,
+      sameAsLine: null,
+    });
+  }
+  draftLines.sort((a, b) => a.line - b.line); // stable: several IMEIs of one line keep their order
   invalid.sort((a, b) => a.line - b.line);
   if (firstLineOf.size === 0) {
     const first = invalid[0];
@@ -170,9 +262,9 @@ export async function createDraft(db: Db, user: AppUser, raw: CreateDraftInput):
         sourceName,
         state: "draft",
         priority,
-        totalLines: lines.length + problems.length,
+        totalLines: draftLines.length,
         toSubmit: imeis.length,
-        invalidCount: invalid.length,
+        invalidCount: draftLines.length - imeis.length - duplicatesInBatch,
         duplicatesInBatch,
         alreadyOrderedCount: repeats.size,
         unitPriceMicros: unit,
@@ -181,14 +273,16 @@ export async function createDraft(db: Db, user: AppUser, raw: CreateDraftInput):
         alreadyOrdered: JSON.stringify(alreadyOrdered.slice(0, STORED_LIST_CAP)),
       },
     });
+    const orderIdOf = new Map(imeis.map((imei) => [imei, randomUUID()]));
     await insertDraftOrders(tx, {
       batchId: created.id,
       serviceId: service.id,
       ownerId: user.id,
       priceMicros: unit,
-      imeis,
+      orderIdOf,
       lineOf: firstLineOf,
     });
+    await insertBatchLines(tx, db.provider, { batchId: created.id, lines: draftLines, orderIdOf });
     await recordAuditIn(tx, {
       actorId: user.id,
       action: "batch.draft",

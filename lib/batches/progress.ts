@@ -47,6 +47,8 @@ export async function getBatchProgress(db: Db, batchId: string, scope: OwnerScop
     ownerId: batch.ownerId,
     total: batch.totalLines,
     toSubmit: batch.toSubmit,
+    invalid: batch.invalidCount,
+    duplicatesInBatch: batch.duplicatesInBatch,
     counts,
     cost: {
       estimated: toDecimalString(batch.estimatedCostMicros),
@@ -97,7 +99,8 @@ export async function listBatchSummaries(
     where: { batchId: { in: batches.map((b) => b.id) } },
     _count: { _all: true },
   });
-  const open = new Set(["draft", "queued", "submitting", "submitted"]);
+  // Skipped repeats were never work of the batch: neither open nor finished.
+  const open = new Set(["draft", "queued", "submitting", "submitted", "skipped"]);
   return batches.map((b) => {
     const mine = groups.filter((g) => g.batchId === b.id);
     return {

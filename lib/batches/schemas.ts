@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { MAX_LINES } from "@/lib/csv";
 import { decimalAmountSchema } from "@/lib/money";
+import { apiOrderSchema } from "@/lib/orders/schemas";
 import { BATCH_STATES, ORDER_STATES, type OrderState } from "@/lib/orders/states";
 
 const count = z.number().int().nonnegative();
@@ -132,8 +133,13 @@ export const batchProgressSchema = z.object({
   service: serviceRefSchema,
   sourceName: z.string(),
   ownerId: z.string(),
+  /** Uploaded lines, blank ones aside: invalid + duplicatesInBatch + every count below. */
   total: count,
   toSubmit: count,
+  invalid: count,
+  /** Lines repeating an IMEI of an earlier line of the same upload: they get that line's result. */
+  duplicatesInBatch: count,
+  /** Orders by state; `skipped`: repeats of earlier orders, not placed, their results reused ($0.00). */
   counts: z.object(
     Object.fromEntries(BATCH_COUNT_KEYS.map((key) => [key, count])) as Record<CountKey, typeof count>,
   ),
@@ -188,3 +194,37 @@ export function parseBatchEvent<E extends BatchEventName>(event: E, data: string
   const parsed = BATCH_EVENTS[event].safeParse(json);
   return parsed.success ? (parsed.data as BatchEventData<E>) : null;
 }
+
+export const BATCH_ORDER_SORTS = ["line", "imei", "state"] as const;
+export type BatchOrderSort = (typeof BATCH_ORDER_SORTS)[number];
+
+/** GET /api/v1/batches/{id}/orders: one page of the batch's orders, in upload order unless sorted otherwise. */
+export const batchOrdersQuerySchema = z.object({
+  state: z.enum(ORDER_STATES, { message: `must be one of ${ORDER_STATES.join(", ")}` }).optional(),
+  sort: z.enum(BATCH_ORDER_SORTS, { message: "must be line, imei or state" }).default("line"),
+  dir: z.enum(["asc", "desc"], { message: "must be asc or desc" }).default("asc"),
+  page: z.coerce.number().int().min(1).max(1_000).default(1),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export type BatchOrdersQuery = z.infer<typeof batchOrdersQuerySchema>;
+
+/** The earlier order a skipped repeat reuses: its answer, shown in its place. */
+export const reusedOrderSchema = apiOrderSchema.pick({
+  id: true,
+  batchId: true,
+  state: true,
+  upstreamOrderId: true,
+  upstreamStatus: true,
+  result: true,
+  placedAt: true,
+  createdAt: true,
+});
+
+export const batchOrdersPageSchema = z.object({
+  orders: z.array(apiOrderSchema.extend({ reusedFrom: reusedOrderSchema.nullable() })),
+  /** Orders matching the state filter (all pages). */
+  total: count,
+  page: z.number().int().min(1),
+  pageCount: count,
+});
+export type BatchOrdersPage = z.infer<typeof batchOrdersPageSchema>;

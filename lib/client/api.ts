@@ -6,8 +6,10 @@
 import type { z } from "zod";
 import { shopSettingsSchema, type ShopSettings } from "@/lib/admin/schemas";
 import {
+  batchOrdersPageSchema,
   batchProgressSchema,
   draftSummarySchema,
+  type BatchOrderSort,
   priceChangedDetailsSchema,
   type CreateDraftInput,
   type PriceChangedDetails,
@@ -16,7 +18,6 @@ import { errorBodySchema, validationDetailsSchema, type FieldIssue } from "@/lib
 import {
   bulkResolveResultSchema,
   orderDetailSchema,
-  ordersPageSchema,
   syncResultSchema,
   type BulkResolveRequest,
   type ResolveAction,
@@ -146,16 +147,23 @@ export function batchEventsUrl(id: string): string {
   return `/api/v1/batches/${enc(id)}/events`;
 }
 
+/** One page of a batch's orders, in upload order unless sorted by IMEI or state. */
 export function listBatchOrders(filter: {
   batchId: string;
   state?: OrderState;
-  cursor?: string;
+  sort?: BatchOrderSort;
+  dir?: "asc" | "desc";
+  page?: number;
   limit?: number;
 }) {
-  const params = new URLSearchParams({ batchId: filter.batchId, limit: String(filter.limit ?? 100) });
-  if (filter.state) params.set("status", filter.state);
-  if (filter.cursor) params.set("cursor", filter.cursor);
-  return request(`/api/v1/orders?${params}`, ordersPageSchema);
+  const params = new URLSearchParams({
+    sort: filter.sort ?? "line",
+    dir: filter.dir ?? "asc",
+    page: String(filter.page ?? 1),
+    limit: String(filter.limit ?? 100),
+  });
+  if (filter.state) params.set("state", filter.state);
+  return request(`/api/v1/batches/${enc(filter.batchId)}/orders?${params}`, batchOrdersPageSchema);
 }
 
 /** Settles an uncertain order by a person's decision; "not_placed" queues it to be placed again (billable). */

@@ -24,6 +24,21 @@ const dataModelLiteral = generatedClass.match(/config\.runtimeDataModel = JSON\.
 const models = (JSON.parse(JSON.parse(dataModelLiteral) as string) as { models: Record<string, ModelInfo> })
   .models;
 
+// Models keyed by several fields (`@@id([a, b])`), read from the schema: their unique key is `a_b`.
+const compoundIds = new Map(
+  [
+    ...readFileSync(path.resolve("prisma/schema.prisma"), "utf8").matchAll(
+      /model (\w+) \{[^}]*@@id\(\[([^\]]+)\]\)/g,
+    ),
+  ].map((m) => [m[1]!, m[2]!.split(",").map((f) => f.trim())]),
+);
+
+function uniqueWhere(name: string, data: Record<string, unknown>): Record<string, unknown> {
+  const fields = compoundIds.get(name);
+  if (!fields) return { id: data.id };
+  return { [fields.join("_")]: Object.fromEntries(fields.map((f) => [f, data[f]])) };
+}
+
 function sampleValue(field: FieldInfo, seq: number): unknown {
   switch (field.type) {
     case "String":
@@ -75,7 +90,7 @@ async function roundTripEveryModel(db: Db) {
         >
       )[name.charAt(0).toLowerCase() + name.slice(1)]!;
       await delegate.create({ data });
-      const back = await delegate.findUniqueOrThrow({ where: { id: data.id } });
+      const back = await delegate.findUniqueOrThrow({ where: uniqueWhere(name, data) });
       for (const [key, value] of Object.entries(data)) {
         if (key === "updatedAt") continue; // @updatedAt is set by Prisma on write
         expect(back[key], `${name}.${key}`).toEqual(value);

@@ -210,6 +210,7 @@ type OrderRow = {
   errorKind: string | null;
   errorMessage: string | null;
   settleNote: string | null;
+  reusedFromId: string | null;
   overdue: boolean;
 };
 
@@ -233,6 +234,7 @@ export function toApiOrder(o: OrderRow): ApiOrder {
     errorKind: o.errorKind,
     errorMessage: o.errorMessage,
     settleNote: o.settleNote,
+    reusedFromId: o.reusedFromId,
   };
 }
 

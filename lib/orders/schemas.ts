@@ -261,6 +261,8 @@ export const apiOrderSchema = z.object({
    * it is still settling it, or for any other state).
    */
   settleNote: z.string().nullable(),
+  /** A `skipped` repeat: the earlier order (same IMEI and service) whose result it reuses. */
+  reusedFromId: z.string().nullable(),
 });
 export type ApiOrder = z.infer<typeof apiOrderSchema>;
 

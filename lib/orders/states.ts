@@ -10,8 +10,15 @@ export const ORDER_STATES = [
   "failed",
   "uncertain",
   "cancelled",
+  "skipped",
 ] as const;
 export type OrderState = (typeof ORDER_STATES)[number];
+
+/*
+ * `skipped`: a repeat of an IMEI another batch already ordered for the service, not placed at confirm
+ * (price 0, never charged); `reusedFromId` names the earlier order whose result it carries. It is not
+ * work (not in UNFINISHED_STATES) and not an order placed (not in ORDERED_STATES / CHARGED_STATES).
+ */
 
 /**
  * `needs_attention`: nothing is left for the machine (nothing queued, submitting, waiting for a result or
@@ -47,5 +54,6 @@ export function emptyCounts(): Record<Exclude<OrderState, "draft">, number> {
     failed: 0,
     uncertain: 0,
     cancelled: 0,
+    skipped: 0,
   };
 }

@@ -34,6 +34,7 @@ export const LOST_ANSWER_KINDS = new Set([
 export const ALLOWED_TRANSITIONS = new Set([
   "draft>queued",
   "draft>cancelled",
+  "draft>skipped",
   "queued>submitting",
   "queued>cancelled",
   "submitting>submitted",

@@ -9,6 +9,7 @@ import type { z } from "zod";
 import { meSchema } from "@/lib/auth/schemas";
 import {
   BATCH_EVENTS,
+  batchOrdersPageSchema,
   batchProgressSchema,
   draftSummarySchema,
   parseBatchEvent,
@@ -29,6 +30,7 @@ import {
 import { servicesResponseSchema } from "@/lib/services/schemas";
 import { createTestDb, describeEachDb, type TestDb } from "@/lib/test/db";
 import { makeImeis, makeOneOrderUncertain, startSandboxUpstream } from "@/lib/test/engine-fixtures";
+import * as batchOrdersRoute from "./batches/[id]/orders/route";
 import * as batchRoute from "./batches/[id]/route";
 import * as cancelRoute from "./batches/[id]/cancel/route";
 import * as confirmRoute from "./batches/[id]/confirm/route";
@@ -50,6 +52,7 @@ function bindRoutes(deps: Deps) {
     services: { GET: servicesRoute.GET.withDeps(deps) },
     batches: { POST: batchesRoute.POST.withDeps(deps) },
     batch: { GET: batchRoute.GET.withDeps(deps) },
+    batchOrders: { GET: batchOrdersRoute.GET.withDeps(deps) },
     confirm: { POST: confirmRoute.POST.withDeps(deps) },
     cancel: { POST: cancelRoute.POST.withDeps(deps) },
     events: { GET: eventsRoute.GET.withDeps(deps) },
@@ -247,6 +250,25 @@ describeEachDb("API v1 answers match the shared schemas", (provider) => {
     );
     expect(page.orders).toHaveLength(4);
     for (const order of page.orders) expect(order.result?.text).not.toMatch(/<|^$/);
+
+    // A batch's own list, in upload order; a skipped repeat carries the earlier order it reuses.
+    const inOrder = await answer(
+      batchOrdersPageSchema,
+      app.batchOrders.GET,
+      { path: `/api/v1/batches/${draft.id}/orders`, params: { id: draft.id } },
+      200,
+    );
+    expect(inOrder.orders.map((o) => o.line)).toEqual([1, 2, 3, 4]);
+    const again = await createDraft({ serviceId: "1739", imeis: [imeis[0]!] });
+    await batchAction(app.confirm.POST, again.id, "confirm", 202);
+    const reused = await answer(
+      batchOrdersPageSchema,
+      app.batchOrders.GET,
+      { path: `/api/v1/batches/${again.id}/orders?sort=imei&dir=desc`, params: { id: again.id } },
+      200,
+    );
+    expect(reused.orders[0]).toMatchObject({ state: "skipped", price: "0.00" });
+    expect(reused.orders[0]!.reusedFrom?.result?.text).toBeTruthy();
     // The stored column itself is exactly the result schema.
     for (const row of await db.prisma.order.findMany({ where: { batchId: draft.id } }))
       expectShape(orderResultSchema, JSON.parse(row.result!));

@@ -107,6 +107,9 @@ type CallFn = (
 const ROUTES: Record<string, ObjectRoute | ListRoute | BulkRoute | UnownedRoute | PersonalRoute> = {
   "GET /api/v1/batches/{id}": { kind: "object", intent: "see", target: (o) => o.placedBatchId },
   "GET /api/v1/batches/{id}/events": { kind: "object", intent: "see", target: (o) => o.placedBatchId },
+  "GET /api/v1/batches/{id}/orders": { kind: "object", intent: "see", target: (o) => o.placedBatchId },
+  "GET /api/v1/batches/{id}/results.csv": { kind: "object", intent: "see", target: (o) => o.placedBatchId },
+  "GET /api/v1/batches/{id}/results.xlsx": { kind: "object", intent: "see", target: (o) => o.placedBatchId },
   "POST /api/v1/batches/{id}/confirm": {
     kind: "object",
     intent: "act",

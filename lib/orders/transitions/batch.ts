@@ -54,20 +54,33 @@ export async function repriceDraftOrders(
     WHERE "batchId" = ${input.batchId} AND "state" = 'draft'`;
 }
 
-/** draft → cancelled, in one statement, for each draft order whose IMEI another batch has ordered for this service. */
-export async function cancelRepeatedDraftOrders(
+/**
+ * draft → skipped, in one statement, for each draft order whose IMEI another batch has ordered for this
+ * service: it is not placed (price 0, never charged) and `reusedFromId` names the earlier order whose
+ * result it carries — the newest completed one, else the newest. Returns how many were skipped.
+ */
+export async function skipRepeatedDraftOrders(
   tx: TxClient,
   input: { batchId: string; userId: string; now: Date },
-): Promise<void> {
-  const reason = "already ordered for this service; not re-ordered";
-  await tx.$executeRaw`
-    UPDATE "Order" SET "state" = 'cancelled', "finishedAt" = ${input.now}, "updatedAt" = ${input.now},
-      "stateActor" = ${`user:${input.userId}`}, "stateReason" = ${reason}
+): Promise<number> {
+  const reason = "already ordered for this service: the earlier result is reused, not paid again";
+  const ordered = Prisma.join([...ORDERED_STATES]);
+  return tx.$executeRaw`
+    UPDATE "Order" SET "state" = 'skipped', "priceMicros" = 0, "finishedAt" = ${input.now},
+      "updatedAt" = ${input.now}, "stateActor" = ${`user:${input.userId}`}, "stateReason" = ${reason},
+      "reusedFromId" = (
+        SELECT "earlier"."id" FROM "Order" AS "earlier"
+        WHERE "earlier"."serviceId" = "Order"."serviceId" AND "earlier"."imei" = "Order"."imei"
+          AND "earlier"."batchId" <> "Order"."batchId" AND "earlier"."state" IN (${ordered})
+        ORDER BY CASE WHEN "earlier"."state" = 'completed' THEN 0 ELSE 1 END,
+          "earlier"."createdAt" DESC, "earlier"."id" DESC
+        LIMIT 1
+      )
     WHERE "batchId" = ${input.batchId} AND "state" = 'draft'
       AND EXISTS (
         SELECT 1 FROM "Order" AS "earlier"
         WHERE "earlier"."serviceId" = "Order"."serviceId" AND "earlier"."imei" = "Order"."imei"
-          AND "earlier"."batchId" <> "Order"."batchId" AND "earlier"."state" IN (${Prisma.join([...ORDERED_STATES])})
+          AND "earlier"."batchId" <> "Order"."batchId" AND "earlier"."state" IN (${ordered})
       )`;
 }
 
@@ -82,7 +95,7 @@ export async function queueDraftOrders(
     WHERE "batchId" = ${input.batchId} AND "state" = 'draft'`;
 }
 
-/** queued → done for a confirmed batch left with nothing to place (every order was a repeat). */
+/** queued → done for a confirmed batch left with nothing to place (every order was skipped as a repeat). */
 export async function finishEmptyBatch(tx: TxClient, batchId: string, now: Date): Promise<void> {
   await tx.batch.update({ where: { id: batchId }, data: { state: "done", finishedAt: now } });
 }
