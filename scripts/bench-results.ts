@@ -24,7 +24,7 @@ let upstream = 50_000_000;
 
 /** Completes every queued order of a batch through the real transitions (placed, then a final result). */
 async function completeAll(db: Db, batchId: string): Promise<void> {
-  const result = JSON.stringify(parseResultCode(CODE));
+  const parsed = parseResultCode(CODE);
   const claimed = await claimQueuedOrders(db, {
     workerId: "bench",
     batchId,
@@ -51,7 +51,7 @@ async function completeAll(db: Db, batchId: string): Promise<void> {
       orderId: order.id,
       status: "completed",
       code: CODE,
-      result,
+      parsed,
       overdue: false,
       now,
     });

@@ -43,8 +43,7 @@ async function recordAnswer(
       orderId: order.id,
       status: answer.status,
       code: answer.code,
-      result: parsed ? JSON.stringify(parsed) : null,
-      fields: resultColumnsOf(parsed),
+      parsed,
       overdue,
       now,
     });

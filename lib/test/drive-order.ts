@@ -72,7 +72,7 @@ export async function driveOrder(
     orderId: input.orderId,
     status: target.to,
     code: target.code,
-    result: JSON.stringify(parseResultCode(target.code)),
+    parsed: parseResultCode(target.code),
     overdue: false,
     now,
   });

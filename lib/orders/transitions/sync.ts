@@ -5,7 +5,8 @@
 import { Prisma } from "@/lib/generated/sqlite/client";
 import type { Db } from "@/lib/db";
 import { sqlList } from "@/lib/db/sql-list";
-import type { ResultColumns } from "../result";
+import { resultColumnsOf } from "../result";
+import type { OrderResult } from "../schemas";
 import { searchKey } from "../search-key";
 import type { SyncFilter } from "../schemas";
 
@@ -56,17 +57,18 @@ export async function recordFinalStatus(
     orderId: string;
     status: "completed" | "rejected";
     code: string | null;
-    result: string | null;
-    fields: ResultColumns;
+    /** The parsed code: stored as JSON, and its filtered fields in their own columns, in one statement. */
+    parsed: OrderResult | null;
     overdue: boolean;
     now: Date;
   },
 ): Promise<boolean> {
-  const { status, now, fields } = input;
+  const { status, now } = input;
+  const fields = resultColumnsOf(input.parsed);
   const count = await db.write(
     (prisma) => prisma.$executeRaw`
       UPDATE "Order" SET "state" = ${status}, "upstreamStatus" = ${status}, "code" = ${input.code},
-        "result" = ${input.result}, "carrier" = ${fields.carrier}, "simLock" = ${fields.simLock},
+        "result" = ${input.parsed ? JSON.stringify(input.parsed) : null}, "carrier" = ${fields.carrier}, "simLock" = ${fields.simLock},
         "fmi" = ${fields.fmi}, "model" = ${fields.model}, "carrierKey" = ${searchKey(fields.carrier)},
         "simLockKey" = ${searchKey(fields.simLock)}, "fmiKey" = ${searchKey(fields.fmi)},
         "modelKey" = ${searchKey(fields.model)}, "finishedAt" = ${now}, "lastCheckedAt" = ${now}, "nextCheckAt" = NULL,

@@ -85,8 +85,7 @@ describeEachDb("the order history", (provider) => {
         orderId: id,
         status: input.final,
         code: input.code ?? null,
-        result: parsed ? JSON.stringify(parsed) : null,
-        fields: resultColumnsOf(parsed),
+        parsed,
         overdue: input.overdue ?? false,
         now: input.createdAt,
       });
