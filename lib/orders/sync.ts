@@ -9,7 +9,6 @@ import type { Db } from "@/lib/db";
 import { parseResultCode, type GsmFusionClient, type UpstreamOrder } from "@/lib/gsmfusion";
 import { log } from "@/lib/log";
 import { listDueOrders, listSubmittedOrderIds, type DueOrder } from "./queries";
-import { resultColumnsOf } from "./result";
 import type { SyncFilter, SyncResult } from "./schemas";
 import { isInstantDelivery, nextCheckDelayMs } from "./sync-schedule";
 import { finishBatchIfDone, leaseDueOrders, recordFinalStatus, scheduleNextCheck } from "./transitions";

@@ -14,7 +14,6 @@ import { createApiToken } from "@/lib/auth/tokens";
 import type { AppUser } from "@/lib/auth/users";
 import { parseResultCode } from "@/lib/gsmfusion/result-parser";
 import type { SandboxHandle } from "@/lib/gsmfusion/sandbox/server";
-import { resultColumnsOf } from "@/lib/orders/result";
 import type { OrdersPage } from "@/lib/orders/schemas";
 import { recordFinalStatus } from "@/lib/orders/transitions";
 import { refreshCatalogue } from "@/lib/services/catalogue";
