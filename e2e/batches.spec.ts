@@ -390,6 +390,7 @@ test.describe("failures the sandbox does not produce (API answers stubbed in the
         lastCheckedAt: null,
         nextCheckAt: null,
         events: [],
+        reusedFrom: null,
       };
       return route.fulfill({ json: resolved });
     });

@@ -10,6 +10,8 @@ import { appError, countOrderStates } from "@/lib/test/batch-helpers";
 import { describeEachDb } from "@/lib/test/db";
 import { makeImeis, type EngineFixture, createEngineFixture, insertUser } from "@/lib/test/engine-fixtures";
 import { captureLogs } from "@/lib/test/order-invariants";
+import { ownerScopeFor } from "@/lib/auth/permissions";
+import { getOrder } from "@/lib/orders/queries";
 import { confirmBatch } from "./confirm";
 import { createDraft } from "./create-draft";
 
@@ -70,6 +72,37 @@ describeEachDb("confirmation", (provider) => {
     await Promise.all([confirmBatch(f.db, f.operator, a.id), confirmBatch(f.db, other, b.id)]);
     const sharedOrders = await f.db.prisma.order.findMany({ where: { imei: shared!, serviceId: "1739" } });
     expect(sharedOrders.map((o) => o.state).sort()).toEqual(["queued", "skipped"]);
+  });
+
+  it("a skipped repeat of another operator's order shows that order's answer, not a link the viewer cannot open", async () => {
+    const [imei] = fresh(1);
+    const earlier = await createDraft(f.db, other, { serviceId: "1739", imeis: [imei!] });
+    await confirmBatch(f.db, other, earlier.id);
+    const earlierOrder = await f.db.prisma.order.findFirstOrThrow({ where: { batchId: earlier.id } });
+    await driveOrder(
+      f.db,
+      { batchId: earlier.id, orderId: earlierOrder.id },
+      { to: "completed", code: "Model: iPhone 13<br>Carrier: AT&T USA" },
+    );
+    const repeat = await createDraft(f.db, f.operator, { serviceId: "1739", imeis: [imei!] });
+    await confirmBatch(f.db, f.operator, repeat.id);
+    const skipped = await f.db.prisma.order.findFirstOrThrow({ where: { batchId: repeat.id } });
+    expect(skipped.state).toBe("skipped");
+
+    const seenByOwner = await getOrder(f.db, skipped.id, await ownerScopeFor(f.db, f.operator, "see"));
+    expect(seenByOwner.reusedFrom).toMatchObject({
+      id: null,
+      state: "completed",
+      result: { carrier: "AT&T USA", model: "iPhone 13" },
+    });
+    expect(seenByOwner.reusedFrom?.upstreamOrderId).toBe(
+      (await f.db.prisma.order.findUniqueOrThrow({ where: { id: earlierOrder.id } })).upstreamOrderId,
+    );
+    const admin = await insertUser(f.db, `admin-${seed}@test.local`, "admin");
+    const seenByAdmin = await getOrder(f.db, skipped.id, await ownerScopeFor(f.db, admin, "see"));
+    expect(seenByAdmin.reusedFrom?.id).toBe(earlierOrder.id);
+    const placed = await getOrder(f.db, earlierOrder.id, await ownerScopeFor(f.db, other, "see"));
+    expect(placed.reusedFrom).toBeNull();
   });
 
   it("two confirms at once cannot pass the operator's daily limit together", async () => {

@@ -263,6 +263,12 @@ export async function getOrder(db: Db, id: string, scope: OwnerScope): Promise<O
     select: { id: true, name: true, email: true },
   });
   const nameOf = new Map(users.map((u) => [`user:${u.id}`, u.name || u.email]));
+  const earlier = row.reusedFromId
+    ? await db.prisma.order.findUnique({ where: { id: row.reusedFromId } })
+    : null;
+  const earlierVisible =
+    earlier !== null &&
+    (await db.prisma.order.count({ where: { id: earlier.id, ...ownerWhere(scope) } })) === 1;
   return {
     ...toApiOrder(row),
     serviceTitle: row.service.title,
@@ -272,6 +278,17 @@ export async function getOrder(db: Db, id: string, scope: OwnerScope): Promise<O
     lastCheckedAt: row.lastCheckedAt?.toISOString() ?? null,
     // Only an order waiting for its result is checked again.
     nextCheckAt: row.state === "submitted" ? (row.nextCheckAt?.toISOString() ?? null) : null,
+    reusedFrom: earlier
+      ? {
+          id: earlierVisible ? earlier.id : null,
+          upstreamOrderId: earlier.upstreamOrderId,
+          upstreamStatus: earlier.upstreamStatus,
+          state: earlier.state as OrderState,
+          code: earlier.code,
+          result: readOrderResult(earlier),
+          placedAt: earlier.placedAt?.toISOString() ?? null,
+        }
+      : null,
     events: row.events.map((e) => ({
       from: e.fromState as OrderState | null,
       to: e.toState as OrderState,

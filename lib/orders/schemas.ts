@@ -304,5 +304,20 @@ export const orderDetailSchema = apiOrderSchema.extend({
   lastCheckedAt: timestamp.nullable(),
   nextCheckAt: timestamp.nullable(),
   events: z.array(orderEventSchema),
+  /**
+   * For a `skipped` repeat: the earlier order whose answer it reuses (same IMEI and service, maybe another
+   * operator's). `id` is null when the viewer may not open that order; its answer is shown all the same.
+   */
+  reusedFrom: z
+    .object({
+      id: z.string().nullable(),
+      upstreamOrderId: z.string().nullable(),
+      upstreamStatus: z.string().nullable(),
+      state: z.enum(ORDER_STATES),
+      code: z.string().nullable(),
+      result: orderResultSchema.nullable(),
+      placedAt: timestamp.nullable(),
+    })
+    .nullable(),
 });
 export type OrderDetail = z.infer<typeof orderDetailSchema>;

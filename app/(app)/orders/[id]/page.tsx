@@ -88,7 +88,9 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
     ]);
   if (order.settleNote) facts.push(["Settlement note", order.settleNote]);
 
-  const fields = Object.entries(order.result?.fields ?? {});
+  // A skipped repeat shows the answer it reuses, from the earlier order of the same IMEI and service.
+  const answer = order.reusedFrom ?? order;
+  const fields = Object.entries(answer.result?.fields ?? {});
   return (
     <>
       <PageHeader
@@ -146,6 +148,25 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
           <h2 id="result-heading" className="mb-3 text-sm font-semibold text-slate-700">
             Result
           </h2>
+          {order.reusedFrom ? (
+            <p className="mb-3 text-sm text-slate-600" data-testid="reused-from">
+              Reused, not paid again: the answer of the{" "}
+              {order.reusedFrom.id ? (
+                <Link className="text-indigo-700 hover:underline" href={`/orders/${order.reusedFrom.id}`}>
+                  earlier order
+                </Link>
+              ) : (
+                "earlier order"
+              )}
+              {order.reusedFrom.placedAt
+                ? ` placed ${formatDateTime(order.reusedFrom.placedAt, timeZone)}`
+                : ""}
+              {order.reusedFrom.upstreamOrderId
+                ? ` (GSM Fusion order ${order.reusedFrom.upstreamOrderId})`
+                : ""}
+              {order.reusedFrom.code === null ? ", which has no result yet." : "."}
+            </p>
+          ) : null}
           {fields.length > 0 ? (
             <table className="w-full text-left text-sm" data-testid="result-fields">
               <caption className="sr-only">The result, field by field</caption>
@@ -172,10 +193,10 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
             </table>
           ) : (
             <p className="text-sm text-slate-600">
-              {order.code === null ? "No result yet." : "The result has no Label: value lines to list."}
+              {answer.code === null ? "No result yet." : "The result has no Label: value lines to list."}
             </p>
           )}
-          {order.code !== null ? (
+          {answer.code !== null ? (
             <>
               <h3 className="mt-4 mb-1 text-xs font-semibold text-slate-600">Result text as received</h3>
               {/* A text node: whatever HTML the upstream sent is shown, never rendered. */}
@@ -183,7 +204,7 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
                 className="max-h-96 overflow-auto rounded-md bg-slate-50 p-3 font-mono text-xs break-words whitespace-pre-wrap text-slate-900"
                 data-testid="raw-result"
               >
-                {rawResultForReading(order.code)}
+                {rawResultForReading(answer.code)}
               </pre>
             </>
           ) : null}
