@@ -61,6 +61,8 @@ test("orders placed through the API show up in the history, with their detail an
   await expect(page.getByText(/batch confirmed/)).toBeVisible();
 
   await page.getByRole("link", { name: "Dashboard" }).click();
+  // The order page links its batch by name too: the dashboard's link counts only once it is shown.
+  await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
   await expect(page.getByRole("link", { name: "api-script" })).toBeVisible();
 
   const csv = await page.request.get(`/api/v1/orders/export.csv?batchId=${id}`);
