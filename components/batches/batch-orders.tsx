@@ -268,10 +268,12 @@ function OrderRow({
         </span>
         {order.state === "skipped" ? (
           <span className="mt-1 block text-xs text-teal-800">
-            {order.reusedFrom ? (
+            {order.reusedFrom?.id ? (
               <Link href={`/orders/${order.reusedFrom.id}`} className="underline underline-offset-2">
                 Earlier result, reused (not paid again)
               </Link>
+            ) : order.reusedFrom ? (
+              "Earlier result, reused (not paid again)"
             ) : (
               "Ordered before; the earlier order is no longer on record"
             )}

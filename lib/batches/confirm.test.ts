@@ -13,6 +13,8 @@ import { captureLogs } from "@/lib/test/order-invariants";
 import { ownerScopeFor } from "@/lib/auth/permissions";
 import { getOrder } from "@/lib/orders/queries";
 import { confirmBatch } from "./confirm";
+import { listBatchOrders } from "./orders";
+import { batchOrdersQuerySchema } from "./schemas";
 import { createDraft } from "./create-draft";
 
 describeEachDb("confirmation", (provider) => {
@@ -103,6 +105,12 @@ describeEachDb("confirmation", (provider) => {
     expect(seenByAdmin.reusedFrom?.id).toBe(earlierOrder.id);
     const placed = await getOrder(f.db, earlierOrder.id, await ownerScopeFor(f.db, other, "see"));
     expect(placed.reusedFrom).toBeNull();
+    // The batch page's table likewise: the answer, and a link only for whoever may open the earlier order.
+    const query = batchOrdersQuerySchema.parse({});
+    const [row] = (await listBatchOrders(f.db, f.operator, repeat.id, query)).orders;
+    expect(row?.reusedFrom).toMatchObject({ id: null, batchId: null, result: { carrier: "AT&T USA" } });
+    const [adminRow] = (await listBatchOrders(f.db, admin, repeat.id, query)).orders;
+    expect(adminRow?.reusedFrom).toMatchObject({ id: earlierOrder.id, batchId: earlier.id });
   });
 
   it("two confirms at once cannot pass the operator's daily limit together", async () => {

@@ -1,5 +1,5 @@
 /** A batch's orders as its page lists them: in upload order (or sorted by IMEI or state), a page at a time. */
-import { findBatchFor } from "@/lib/auth/permissions";
+import { findBatchFor, ownerScopeFor, ownerWhere } from "@/lib/auth/permissions";
 import type { AppUser } from "@/lib/auth/users";
 import type { Db } from "@/lib/db";
 import { toApiOrder } from "@/lib/orders/queries";
@@ -38,6 +38,17 @@ export async function listBatchOrders(
       (o) => [o.id, toApiOrder(o)],
     ),
   );
+  // Another operator's earlier order lends its answer, not a link the viewer cannot open.
+  const visible = new Set(
+    earlierIds.length > 0
+      ? (
+          await db.prisma.order.findMany({
+            where: { id: { in: earlierIds }, ...ownerWhere(await ownerScopeFor(db, user, "see")) },
+            select: { id: true },
+          })
+        ).map((o) => o.id)
+      : [],
+  );
   return {
     orders: rows.map((row) => {
       const from = row.reusedFromId ? earlier.get(row.reusedFromId) : undefined;
@@ -45,8 +56,8 @@ export async function listBatchOrders(
         ...toApiOrder(row),
         reusedFrom: from
           ? {
-              id: from.id,
-              batchId: from.batchId,
+              id: visible.has(from.id) ? from.id : null,
+              batchId: visible.has(from.id) ? from.batchId : null,
               state: from.state,
               upstreamOrderId: from.upstreamOrderId,
               upstreamStatus: from.upstreamStatus,

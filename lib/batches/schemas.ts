@@ -208,17 +208,20 @@ export const batchOrdersQuerySchema = z.object({
 });
 export type BatchOrdersQuery = z.infer<typeof batchOrdersQuerySchema>;
 
-/** The earlier order a skipped repeat reuses: its answer, shown in its place. */
-export const reusedOrderSchema = apiOrderSchema.pick({
-  id: true,
-  batchId: true,
-  state: true,
-  upstreamOrderId: true,
-  upstreamStatus: true,
-  result: true,
-  placedAt: true,
-  createdAt: true,
-});
+/**
+ * The earlier order a skipped repeat reuses: its answer, shown in its place. It can be another operator's:
+ * `id` and `batchId` are then null (the viewer may not open it), the answer is shown all the same.
+ */
+export const reusedOrderSchema = apiOrderSchema
+  .pick({
+    state: true,
+    upstreamOrderId: true,
+    upstreamStatus: true,
+    result: true,
+    placedAt: true,
+    createdAt: true,
+  })
+  .extend({ id: z.string().nullable(), batchId: z.string().nullable() });
 
 export const batchOrdersPageSchema = z.object({
   orders: z.array(apiOrderSchema.extend({ reusedFrom: reusedOrderSchema.nullable() })),
