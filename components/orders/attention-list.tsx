@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useId, useState } from "react";
+import { useId, useState, type ReactNode } from "react";
 import { ApiErrorAlert } from "@/components/batches/api-error-alert";
 import { useResolveInBulk } from "@/components/hooks/use-batch-actions";
 import { useTimeZone } from "@/components/layout/time-zone";
@@ -31,7 +31,16 @@ type Choice = "write_off" | "not_placed";
 const plural = (n: number, word: string) => `${formatCount(n)} ${word}${n === 1 ? "" : "s"}`;
 
 /** The needs-attention list: select many uncertain orders and decide them at once, or link pasted ids. */
-export function AttentionList({ orders, showOwner }: { orders: AttentionRow[]; showOwner: boolean }) {
+export function AttentionList({
+  orders,
+  showOwner,
+  empty,
+}: {
+  orders: AttentionRow[];
+  showOwner: boolean;
+  /** Shown instead of the list when nothing is left; the outcome of the last decision stays above it. */
+  empty: ReactNode;
+}) {
   const id = useId();
   const router = useRouter();
   const timeZone = useTimeZone();
@@ -83,6 +92,14 @@ export function AttentionList({ orders, showOwner }: { orders: AttentionRow[]; s
     );
     if (pairs.length > 0) bulk.mutate({ action: "placed", pairs });
   }
+
+  if (orders.length === 0)
+    return (
+      <>
+        <Outcome result={result} pasteErrors={pasteErrors} />
+        {empty}
+      </>
+    );
 
   return (
     <div className="space-y-6">

@@ -38,26 +38,25 @@ export default async function AttentionPage({ searchParams }: { searchParams: Se
           ) : undefined
         }
       />
-      {orders.length === 0 ? (
-        <EmptyState
-          title={batchId ? "Nothing in this batch needs a decision" : "Nothing needs a decision"}
-          action={
-            <Link className={buttonClasses("secondary")} href="/orders">
-              See all orders
-            </Link>
-          }
-        >
-          When the answer to an order is lost (a dropped connection, a timeout, a crash mid-call), GSM Fusion
-          may have placed and charged it, so the app never guesses. Such an order waits here until you decide:
-          link it to the order id you find on the GSM Fusion site (paste many at once from its export), queue
-          it again (a repeat is refused, never paid twice), or write it off.
-        </EmptyState>
-      ) : (
-        <AttentionList
-          orders={orders.map((o) => ({ ...o, since: o.since.toISOString() }))}
-          showOwner={coversEveryOwner(scope)}
-        />
-      )}
+      <AttentionList
+        orders={orders.map((o) => ({ ...o, since: o.since.toISOString() }))}
+        showOwner={coversEveryOwner(scope)}
+        empty={
+          <EmptyState
+            title={batchId ? "Nothing in this batch needs a decision" : "Nothing needs a decision"}
+            action={
+              <Link className={buttonClasses("secondary")} href="/orders">
+                See all orders
+              </Link>
+            }
+          >
+            When the answer to an order is lost (a dropped connection, a timeout, a crash mid-call), GSM
+            Fusion may have placed and charged it, so the app never guesses. Such an order waits here until
+            you decide: link it to the order id you find on the GSM Fusion site (paste many at once from its
+            export), queue it again (a repeat is refused, never paid twice), or write it off.
+          </EmptyState>
+        }
+      />
     </>
   );
 }
