@@ -159,11 +159,12 @@ export function exportOrdersHandler(format: ExportFormat) {
   return async ({ req, user, db }: HandlerContext<Record<string, never>>) => {
     const sentQuery = Object.fromEntries(new URL(req.url).searchParams);
     // One zone for the whole file: the days of `from`/`to` are read in the zone its dates are written in.
-    const timeZone = requestTimeZone(req);
-    return exportOrders(db, user, orderFilterSchema.parse({ ...sentQuery, tz: timeZone }), {
+    // A `tz` sent in the query is checked like the list's (a bad one is a 422); else the page's cookie.
+    const filter = orderFilterSchema.parse({ ...sentQuery, tz: sentQuery.tz ?? requestTimeZone(req) });
+    return exportOrders(db, user, filter, {
       format,
       layout: exportOptionsSchema.parse(sentQuery).layout,
-      timeZone,
+      timeZone: filter.tz ?? "UTC",
       sentQuery,
     });
   };

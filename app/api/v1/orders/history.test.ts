@@ -393,6 +393,10 @@ describeEachDb("the order history", (provider) => {
     expect(new Set(rows.map((r) => r.split(",")[1]))).toEqual(new Set(imeis.slice(0, 3)));
     const bad = await call(exportCsvRoute.GET.withDeps(deps), opA, "/export.csv?q=12");
     expect(bad.status).toBe(422);
+    // A zone the export cannot read is refused as the list refuses it, not silently taken as UTC.
+    const badZone = await call(exportCsvRoute.GET.withDeps(deps), opA, "/export.csv?tz=Mars%2FOlympus");
+    expect(badZone.status).toBe(422);
+    expect(await badZone.text()).toMatch(/tz/);
   });
 });
 
