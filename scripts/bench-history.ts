@@ -2,9 +2,6 @@
 // Fills a database with N finished orders (5 operators, 4 services, results with a carrier, SIM lock, FMI
 // and model), then times the history's reads (each filter and search, the count, a page deep in, the
 // page's choices) and prints each query plan's first line. Prints figures; it is not a test.
-import { mkdirSync, rmSync } from "node:fs";
-import path from "node:path";
-import pg from "pg";
 import { actingScopeOf } from "@/lib/auth/permissions";
 import { openDb } from "@/lib/db";
 import { Prisma } from "@/lib/generated/sqlite/client";
@@ -12,6 +9,7 @@ import { luhnCheckDigit } from "@/lib/imei";
 import { listHistoryChoices } from "@/lib/orders/history-choices";
 import { listOrders } from "@/lib/orders/queries";
 import { orderFilterSchema } from "@/lib/orders/schemas";
+import { benchDatabase } from "./bench-db";
 import { parseFlags } from "./cli";
 
 const flags = parseFlags(process.argv.slice(2), ["orders", "db"]);
@@ -20,31 +18,7 @@ const KIND = flags.db ?? "sqlite";
 const CARRIERS = ["AT&T USA", "T-Mobile USA", "Verizon USA", "Unlocked", "Sprint USA", "Vodafone UK"];
 const MODELS = Array.from({ length: 40 }, (_, i) => `iPhone ${10 + (i % 8)} Model ${i}`);
 
-async function target(): Promise<{ url: string; drop(): Promise<void> }> {
-  if (KIND === "postgres") {
-    const name = `imei_desk_history_bench_${Date.now()}`;
-    const adminUrl = "postgres://postgres@127.0.0.1:5432/postgres";
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE "${name}"`);
-    await admin.end();
-    return {
-      url: `postgres://postgres@127.0.0.1:5432/${name}`,
-      drop: async () => {
-        const c = new pg.Client({ connectionString: adminUrl });
-        await c.connect();
-        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-        await c.end();
-      },
-    };
-  }
-  const file = path.resolve("bench-results/history.db");
-  mkdirSync(path.dirname(file), { recursive: true });
-  for (const s of ["", "-wal", "-shm"]) rmSync(file + s, { force: true });
-  return { url: `file:${file}`, drop: async () => undefined };
-}
-
-const t = await target();
+const t = await benchDatabase(KIND, "history");
 const db = await openDb(t.url);
 try {
   const users = await Promise.all(

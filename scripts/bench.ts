@@ -6,9 +6,6 @@
 // --part submission|results|all (default all): `results` measures only the results file (CSV and XLSX)
 // of a 20,000-line batch (scripts/bench-results.ts).
 import { spawn } from "node:child_process";
-import { mkdirSync, rmSync } from "node:fs";
-import path from "node:path";
-import pg from "pg";
 import { createUser, type AppUser } from "@/lib/auth/users";
 import { confirmBatch } from "@/lib/batches/confirm";
 import { createDraft } from "@/lib/batches/create-draft";
@@ -20,6 +17,7 @@ import { Settlement } from "@/lib/orders/settle";
 import { SubmissionWorker } from "@/lib/orders/worker";
 import { refreshCatalogue } from "@/lib/services/catalogue";
 import { benchResults } from "./bench-results";
+import { benchDatabase } from "./bench-db";
 import { parseFlags } from "./cli";
 
 const flags = parseFlags(process.argv.slice(2), ["orders", "latency", "concurrency", "db", "drop", "part"]);
@@ -42,29 +40,6 @@ function imeis(count: number): string[] {
     const body = `35${String(i).padStart(12, "0")}`;
     return body + luhnCheckDigit(body);
   });
-}
-
-async function databaseUrl(): Promise<{ url: string; drop(): Promise<void> }> {
-  if (DB_KIND === "postgres") {
-    const name = `imei_desk_bench_${Date.now()}`;
-    const admin = new pg.Client({ connectionString: "postgres://postgres@127.0.0.1:5432/postgres" });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE "${name}"`);
-    await admin.end();
-    return {
-      url: `postgres://postgres@127.0.0.1:5432/${name}`,
-      drop: async () => {
-        const c = new pg.Client({ connectionString: "postgres://postgres@127.0.0.1:5432/postgres" });
-        await c.connect();
-        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-        await c.end();
-      },
-    };
-  }
-  const file = path.resolve("bench-results/bench.db");
-  mkdirSync(path.dirname(file), { recursive: true });
-  for (const s of ["", "-wal", "-shm"]) rmSync(file + s, { force: true });
-  return { url: `file:${file}`, drop: async () => undefined };
 }
 
 async function startSandboxProcess(): Promise<() => void> {
@@ -259,7 +234,7 @@ async function benchSubmission(db: Db, client: GsmFusionClient, user: AppUser): 
 }
 
 const stopSandbox = await startSandboxProcess();
-const target = await databaseUrl();
+const target = await benchDatabase(DB_KIND, "bench");
 const db = await openDb(target.url);
 try {
   const client = new GsmFusionClient({
